@@ -1,0 +1,1 @@
+"""Analytics: resolution speed, SLA compliance, CSAT and drivers, agent performance."""

@@ -1,0 +1,1 @@
+"""Anomaly detection: volume spikes, emerging issues, sentiment shifts, retrieval failures."""

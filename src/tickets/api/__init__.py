@@ -1,0 +1,1 @@
+"""Ticket intake and solution-delivery API (FastAPI)."""

@@ -1,0 +1,1 @@
+"""Lifecycle: retraining, evaluation gate, promotion, drift monitoring."""

@@ -1,0 +1,1 @@
+"""Ticket categorisation models: features, linear, LightGBM, neural, ensemble, MLflow tracking."""

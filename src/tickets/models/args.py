@@ -1,0 +1,48 @@
+"""Flags of ``train``, ``categorize`` and ``evaluate``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tickets.utils.cliargs import CommandArgs, command_parser, finish
+
+
+def parse_train_args(argv: Sequence[str]) -> CommandArgs:
+    parser = command_parser(
+        "train",
+        "Train ticket categorisation models on a labelled file or warehouse; log to MLflow.",
+        ("train --task categorize data=it_ticket_assignment target=queue model=all",),
+    )
+    parser.add_argument("--task", dest="train.task", choices=("categorize",), default=None)
+    parser.add_argument("--input", dest="train.input", metavar="FILE")
+    return finish("train", parser, parser.parse_args(list(argv)))
+
+
+def parse_categorize_args(argv: Sequence[str]) -> CommandArgs:
+    parser = command_parser(
+        "categorize",
+        "Predict a category, confidence and top-3 for each ticket of a file.",
+        ("categorize --input new.csv --output preds.csv",),
+    )
+    parser.add_argument("--input", dest="categorize.input", metavar="FILE")
+    parser.add_argument("--model-uri", dest="categorize.model_uri", metavar="URI")
+    parser.add_argument("--output", dest="categorize.output", metavar="FILE")
+    return finish("categorize", parser, parser.parse_args(list(argv)))
+
+
+def parse_evaluate_args(argv: Sequence[str]) -> CommandArgs:
+    parser = command_parser(
+        "evaluate",
+        "Evaluate categorisation models, retrieval methods or anomaly detectors.",
+        (
+            "evaluate --task categorize --input labelled.csv",
+            "evaluate --task retrieval --corpus corpus.jsonl.gz --qrels qrels.tsv",
+            "evaluate --task anomalies --warehouse wh --ground-truth wh/ground_truth.json",
+        ),
+    )
+    parser.add_argument(
+        "--task", dest="evaluate.task", choices=("categorize", "retrieval", "anomalies")
+    )
+    parser.add_argument("--input", dest="evaluate.input", metavar="FILE")
+    parser.add_argument("--output-dir", dest="evaluate.output_dir", metavar="DIR")
+    return finish("evaluate", parser, parser.parse_args(list(argv)))

@@ -1,0 +1,1 @@
+"""Small, dependency-light helpers shared by every layer."""
