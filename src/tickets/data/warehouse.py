@@ -3,7 +3,7 @@
 Layout (every file written atomically)::
 
     <root>/tickets/created_month=YYYY-MM/part-*.parquet   canonical tickets (+ x_ extras)
-    <root>/agents.parquet customers.parquet sla_policies.parquet kb_articles.parquet products.parquet
+    <root>/{agents,customers,sla_policies,kb_articles,products}.parquet   dimension tables
     <root>/ingest_manifest.json        every ingested file: sha256, row counts, config
     <root>/ingest_runs/<stamp>/        rejects.parquet and summary.json of each ingest run
     <root>/ground_truth.json           planted truth (generated warehouses only)

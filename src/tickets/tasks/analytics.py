@@ -23,6 +23,7 @@ def run(cfg: DictConfig) -> int:
     ).fetchone()
     assert row is not None
     console.print(
-        f"{row[0]} tickets from {row[1]} to {row[2]}, {row[3]} resolved (warehouse {warehouse.root})"
+        f"{row[0]} tickets from {row[1]} to {row[2]}, {row[3]} resolved "
+        f"(warehouse {warehouse.root})"
     )
     return 0
