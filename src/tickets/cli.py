@@ -64,8 +64,7 @@ COMMANDS: dict[str, Command] = {
             "evaluate",
             "evaluate categorisation, retrieval or anomaly detection",
             "tickets.models.args:parse_evaluate_args",
-            None,
-            "the categorisation, retrieval and anomaly issues (#5, #6, #7)",
+            "tickets.tasks.evaluate:run",
         ),
         Command(
             "index",

@@ -35,14 +35,35 @@ def parse_evaluate_args(argv: Sequence[str]) -> CommandArgs:
         "evaluate",
         "Evaluate categorisation models, retrieval methods or anomaly detectors.",
         (
-            "evaluate --task categorize --input labelled.csv",
+            "evaluate --task categorize --input labelled.csv data=it_ticket_assignment",
             "evaluate --task retrieval --corpus corpus.jsonl.gz --qrels qrels.tsv",
             "evaluate --task anomalies --warehouse wh --ground-truth wh/ground_truth.json",
         ),
     )
     parser.add_argument(
-        "--task", dest="evaluate.task", choices=("categorize", "retrieval", "anomalies")
+        "--task",
+        dest="evaluate.task",
+        choices=("categorize", "retrieval", "anomalies"),
+        help="what to evaluate",
     )
-    parser.add_argument("--input", dest="evaluate.input", metavar="FILE")
+    parser.add_argument("--input", dest="evaluate.input", metavar="FILE", help="labelled tickets")
     parser.add_argument("--output-dir", dest="evaluate.output_dir", metavar="DIR")
+    retrieval = parser.add_argument_group("retrieval (BEIR layout)")
+    retrieval.add_argument("--corpus", dest="evaluate.corpus", metavar="FILE")
+    retrieval.add_argument("--qrels", dest="evaluate.qrels", metavar="FILE")
+    retrieval.add_argument("--queries", dest="evaluate.queries", metavar="FILE")
+    retrieval.add_argument(
+        "--before-created",
+        dest="evaluate.before_created",
+        action="store_true",
+        default=None,
+        help="only documents created before the query are candidates",
+    )
+    retrieval.add_argument(
+        "--methods", dest="evaluate.methods", metavar="LIST", help="e.g. bm25,dense,hybrid,graph"
+    )
+    anomalies = parser.add_argument_group("anomalies")
+    anomalies.add_argument("--warehouse", dest="paths.warehouse", metavar="DIR")
+    anomalies.add_argument("--ground-truth", dest="evaluate.ground_truth", metavar="FILE")
+    anomalies.add_argument("--detections", dest="evaluate.detections", metavar="FILE")
     return finish("evaluate", parser, parser.parse_args(list(argv)))
