@@ -85,4 +85,11 @@ def parse_ingest_args(argv: Sequence[str]) -> CommandArgs:
         metavar="N",
         help="rows per streamed batch",
     )
+    parser.add_argument(
+        "--force",
+        dest="ingest.force",
+        action="store_true",
+        default=None,
+        help="ingest again even if the manifest says this file was already ingested",
+    )
     return finish("ingest", parser, parser.parse_args(list(argv)))
