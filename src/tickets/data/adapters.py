@@ -39,8 +39,8 @@ class MissingColumnsError(ValueError):
 
 def extra_name(source_column: str) -> str:
     """``Short description`` → ``x_short_description``."""
-    slug = re.sub(r"[^0-9a-zA-Z]+", "_", source_column).strip("_").lower()
-    return EXTRA_PREFIX + (slug or "column")
+    slug = re.sub(r"[^0-9a-zA-Z]+", "_", source_column).strip("_").lower() or "column"
+    return slug if slug.startswith(EXTRA_PREFIX) else EXTRA_PREFIX + slug
 
 
 def check_required_columns(spec: AdapterSpec, found: list[str], file_name: str) -> None:
@@ -61,7 +61,7 @@ def check_required_columns(spec: AdapterSpec, found: list[str], file_name: str) 
 
 
 def output_schema(spec: AdapterSpec, source_columns: list[str]) -> pa.Schema:
-    fields = list(TICKET_SCHEMA)
+    fields = [f.with_nullable(True) for f in TICKET_SCHEMA]
     for name in extra_columns(spec, source_columns).values():
         fields.append(pa.field(name, _EXTRA_ARROW[spec.extra_types.get(name, "string")]))
     fields += [

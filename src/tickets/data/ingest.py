@@ -37,6 +37,7 @@ class IngestSummary:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    stale: int = 0
     superseded_in_file: int = 0
     identical_duplicates: int = 0
     rejected: int = 0
@@ -114,7 +115,7 @@ def _ingest(
                     )
                 summary.accepted = merged.winners
                 summary.inserted, summary.updated = merged.inserted, merged.updated
-                summary.unchanged = merged.unchanged
+                summary.unchanged, summary.stale = merged.unchanged, merged.stale
                 summary.superseded_in_file = merged.superseded
                 summary.identical_duplicates = merged.identical_duplicates
                 summary.warehouse_tickets = merged.total_after

@@ -2,7 +2,8 @@
 
 Within the file, the latest ``updated_at`` per ticket wins; identical copies collapse to one;
 two different versions with the same latest ``updated_at`` conflict and both become rejects.
-Against the warehouse, the latest ``updated_at`` wins and a tie goes to the new file. The new
+Against the warehouse, a newer ``updated_at`` wins; on a tie the warehouse copy stays, so a
+file only changes a ticket by carrying a later update. The new
 silver set is written by DuckDB partitioned by created month into a staging folder.
 """
 
@@ -28,6 +29,7 @@ class MergeCounts:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    stale: int = 0  # not newer than the warehouse copy, and different: the warehouse copy stays
     total_after: int = 0
 
 
@@ -91,7 +93,7 @@ def _merge(con, warehouse: Warehouse, canonical: list[str], counts: MergeCounts)
         CREATE TEMP TABLE merged AS
         SELECT * EXCLUDE (_rank) FROM (
             SELECT *, row_number() OVER (
-                PARTITION BY ticket_id ORDER BY coalesce(updated_at, {_EPOCH}) DESC, _src DESC
+                PARTITION BY ticket_id ORDER BY coalesce(updated_at, {_EPOCH}) DESC, _src ASC
             ) AS _rank
             FROM (SELECT *, 0 AS _src, NULL::VARCHAR AS _hash, NULL::BIGINT AS _row FROM existing
                   UNION ALL BY NAME
@@ -102,11 +104,16 @@ def _merge(con, warehouse: Warehouse, canonical: list[str], counts: MergeCounts)
     )
     counts.updated = _scalar(
         con,
-        f"""SELECT count(*) FROM (SELECT ticket_id, {digest} AS h FROM merged WHERE _src = 1) m
-            JOIN (SELECT ticket_id, {digest} AS h FROM existing) e USING (ticket_id)
-            WHERE m.h <> e.h""",
+        "SELECT count(*) FROM merged WHERE _src = 1 "
+        "AND ticket_id IN (SELECT ticket_id FROM existing)",
     )
-    counts.unchanged = counts.winners - counts.inserted - counts.updated
+    counts.unchanged = _scalar(
+        con,
+        f"""SELECT count(*) FROM (SELECT ticket_id, {digest} AS h FROM winners) w
+            JOIN (SELECT ticket_id, {digest} AS h FROM existing) e USING (ticket_id)
+            WHERE w.h = e.h""",
+    )
+    counts.stale = counts.winners - counts.inserted - counts.updated - counts.unchanged
     counts.total_after = _scalar(con, "SELECT count(*) FROM merged")
 
 

@@ -63,6 +63,7 @@ def _print_summary(summary: IngestSummary) -> None:
         ("  new", summary.inserted),
         ("  updated", summary.updated),
         ("  unchanged", summary.unchanged),
+        ("  kept warehouse copy (not newer)", summary.stale),
         ("superseded by a later update in the file", summary.superseded_in_file),
         ("identical duplicate rows collapsed", summary.identical_duplicates),
         ("rejected", summary.rejected),
