@@ -8,14 +8,22 @@ OFFLINE_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensi
 
 
 def connect(
-    database: str = ":memory:", threads: int | None = None, memory_limit: str | None = None
+    database: str = ":memory:",
+    threads: int | None = None,
+    memory_limit: str | None = None,
+    temp_directory: str | None = None,
 ) -> duckdb.DuckDBPyConnection:
-    """Open a DuckDB connection with extension auto-install and auto-load switched off."""
+    """Open a DuckDB connection with extension auto-install and auto-load switched off.
+
+    ``temp_directory`` is where DuckDB spills when a query outgrows ``memory_limit``.
+    """
     config: dict[str, str | bool | int] = dict(OFFLINE_CONFIG)
     if threads:
         config["threads"] = threads
     if memory_limit:
         config["memory_limit"] = memory_limit
+    if temp_directory:
+        config["temp_directory"] = temp_directory
     con = duckdb.connect(database, config=config)
     con.execute("SET TimeZone = 'UTC'")
     return con

@@ -54,7 +54,9 @@ def ingest_file(
     batch_rows: int = 100_000,
     force: bool = False,
     on_rows: Callable[[int], None] | None = None,
+    memory_limit: str = "1GB",
 ) -> IngestSummary:
+    """Ingest ``path`` into ``warehouse``; DuckDB spills to disk beyond ``memory_limit``."""
     path = Path(path)
     sha = sha256_file(path)
     key = f"{sha}:{spec.fingerprint()}"
@@ -66,7 +68,7 @@ def ingest_file(
     source = open_bronze(path, spec.format, spec.delimiter)
     try:
         check_required_columns(spec, source.columns, path.name)
-        summary = _ingest(source, spec, warehouse, sha, batch_rows, on_rows)
+        summary = _ingest(source, spec, warehouse, sha, batch_rows, on_rows, memory_limit)
     finally:
         source.close()
     manifest["files"][key] = {**asdict(summary), "config": asdict(spec)}
@@ -82,6 +84,7 @@ def _ingest(
     sha: str,
     batch_rows: int,
     on_rows: Callable[[int], None] | None,
+    memory_limit: str,
 ) -> IngestSummary:
     warehouse.root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".ingest-staging-", dir=warehouse.root))
@@ -102,6 +105,7 @@ def _ingest(
                 staging / "rejected",
                 source.path.name,
                 batch_rows,
+                memory_limit,
             )
             summary.tickets_in_file = counts.tickets
             if counts.accepted:
@@ -112,6 +116,7 @@ def _ingest(
                         warehouse,
                         new_tickets,
                         source.path.name,
+                        memory_limit,
                     )
                 summary.accepted = merged.winners
                 summary.inserted, summary.updated = merged.inserted, merged.updated

@@ -39,9 +39,14 @@ def _content_hash(columns: list[str]) -> str:
 
 
 def merge_into_warehouse(
-    accepted_dir: Path, conflicts_path: Path, warehouse: Warehouse, out_dir: Path, file_name: str
+    accepted_dir: Path,
+    conflicts_path: Path,
+    warehouse: Warehouse,
+    out_dir: Path,
+    file_name: str,
+    memory_limit: str = "1GB",
 ) -> MergeCounts:
-    con = connect()
+    con = connect(memory_limit=memory_limit, temp_directory=str(accepted_dir.parent / "spill"))
     parts = sql_literal(str(accepted_dir / "*.parquet"))
     con.execute(
         f"CREATE TEMP TABLE incoming AS SELECT * FROM read_parquet({parts}, union_by_name=true)"

@@ -66,11 +66,12 @@ def stage_validated(
     rejected_dir: Path,
     file_name: str,
     batch_rows: int,
+    memory_limit: str = "1GB",
 ) -> StagedCounts:
     """Pass 2: collapse/derive in DuckDB, validate in batches, split accepted from rejected."""
     accepted_dir.mkdir(parents=True, exist_ok=True)
     rejected_dir.mkdir(parents=True, exist_ok=True)
-    con = connect()
+    con = connect(memory_limit=memory_limit, temp_directory=str(mapped_dir.parent / "spill"))
     parts = sql_literal(str(mapped_dir / "*.parquet"))
     con.execute(f"CREATE VIEW mapped AS SELECT * FROM read_parquet({parts})")
     query, out_schema = _tickets_query(spec, schema)

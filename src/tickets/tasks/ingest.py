@@ -38,6 +38,7 @@ def run(cfg: DictConfig) -> int:
                 warehouse,
                 batch_rows=int(cfg.ingest.batch_rows),
                 force=bool(cfg.ingest.force),
+                memory_limit=str(cfg.ingest.memory_limit),
                 on_rows=lambda n: progress.advance(task, n),
             )
     except (MissingColumnsError, SourceError) as err:
