@@ -203,5 +203,5 @@ def _raw_json(frame: pd.DataFrame, bad: pd.Series) -> pd.Series:
 
 def _string_mapper(arrow_type: pa.DataType) -> object:
     if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
-        return pd.StringDtype()
+        return pd.StringDtype("pyarrow")
     return None

@@ -18,7 +18,7 @@ schema with the adapter preset chosen by data=PRESET, validate it, and merge the
 tickets into the silver warehouse (latest updated_at wins). Every bad row goes to
 rejects.parquet with its reason; a rerun of the same file changes nothing.
 Presets: data=canonical (default), uci_incident_log, bpi2013_volvo, baltimore_311,
-it_ticket_assignment, endava_tickets, endava_topics, generated_events."""
+it_ticket_assignment, endava_tickets, endava_topics, generated_renamed, generated_events."""
 
 
 def parse_generate_args(argv: Sequence[str]) -> CommandArgs:
@@ -28,6 +28,7 @@ def parse_generate_args(argv: Sequence[str]) -> CommandArgs:
         (
             "generate --tickets 5000 --seed 7 --output-dir outputs/generated",
             "generate --tickets 10000000 --no-text --output-dir /data/big",
+            "generate scenario=understaffed --output-dir outputs/understaffed",
         ),
     )
     parser.add_argument("--tickets", dest="generator.tickets", type=positive_int, metavar="N")
@@ -57,7 +58,13 @@ def parse_generate_args(argv: Sequence[str]) -> CommandArgs:
         default=None,
         help="plant no anomalies (for false-alarm measurements)",
     )
-    return finish("generate", parser, parser.parse_args(list(argv)))
+    parsed = finish("generate", parser, parser.parse_args(list(argv)))
+    # scenario=NAME is an alias of the config group choice generator=NAME (conf/generator/).
+    overrides = [
+        "generator=" + word.split("=", 1)[1] if word.startswith("scenario=") else word
+        for word in parsed.overrides
+    ]
+    return CommandArgs(parsed.command, overrides, parsed.values)
 
 
 def parse_ingest_args(argv: Sequence[str]) -> CommandArgs:

@@ -13,6 +13,7 @@ import pandas as pd
 
 _TRUE = {"true", "t", "yes", "y", "1", "1.0"}
 _FALSE = {"false", "f", "no", "n", "0", "0.0"}
+_TEXT = pd.StringDtype("pyarrow")
 _OFFSET = r"(?:[zZ]|[+-]\d\d(?::?\d\d)?)$"
 
 
@@ -24,7 +25,7 @@ def parse_timestamps(
         return raw.dt.tz_convert("UTC"), pd.Series(False, index=raw.index)
     if pd.api.types.is_datetime64_dtype(raw.dtype):
         return _localize(raw, timezone), pd.Series(False, index=raw.index)
-    text = raw.astype("string").str.strip()
+    text = raw.astype(_TEXT).str.strip()
     present = text.notna() & (text != "")
     result = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns, UTC]")
     has_offset = present & text.str.contains(_OFFSET, regex=True, na=False)
@@ -56,7 +57,7 @@ def _localize(naive: pd.Series, timezone: str) -> pd.Series:
 def parse_floats(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
         return raw.astype("float64"), pd.Series(False, index=raw.index)
-    text = raw.astype("string").str.strip()
+    text = raw.astype(_TEXT).str.strip()
     present = text.notna() & (text != "")
     values = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
     return values.astype("float64"), present & values.isna()
@@ -72,7 +73,7 @@ def parse_ints(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 def parse_bools(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     if pd.api.types.is_bool_dtype(raw.dtype):
         return raw.astype("boolean"), pd.Series(False, index=raw.index)
-    text = raw.astype("string").str.strip().str.lower()
+    text = raw.astype(_TEXT).str.strip().str.lower()
     present = text.notna() & (text != "")
     values = pd.Series(pd.NA, index=raw.index, dtype="boolean")
     values[text.isin(_TRUE)] = True
@@ -82,5 +83,5 @@ def parse_bools(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def clean_strings(raw: pd.Series, null_values: frozenset[str]) -> pd.Series:
     """Text values stripped, with the source's null markers ("?", "NA", …) made null."""
-    text = raw.astype("string").str.strip()
+    text = raw.astype(_TEXT).str.strip()
     return text.mask(text.isin(null_values) | (text == ""))

@@ -46,7 +46,7 @@ def load_tickets(path: str | Path, spec: AdapterSpec, batch_rows: int = 100_000)
                 batch_rows,
             )
             counts.rows_read = rows
-            table = _read_parts(staging / "accepted")
+            table = _read_parts(staging / "accepted").sort_by("_row")
             rejects = _read_parts(staging / "rejected")
     finally:
         source.close()

@@ -46,25 +46,27 @@ def merge_into_warehouse(
     file_name: str,
     memory_limit: str = "1GB",
 ) -> MergeCounts:
-    con = connect(memory_limit=memory_limit, temp_directory=str(accepted_dir.parent / "spill"))
-    parts = sql_literal(str(accepted_dir / "*.parquet"))
-    con.execute(
-        f"CREATE TEMP TABLE incoming AS SELECT * FROM read_parquet({parts}, union_by_name=true)"
+    con = connect(
+        str(accepted_dir.parent / "merge.duckdb"),
+        memory_limit=memory_limit,
+        temp_directory=str(accepted_dir.parent / "spill"),
     )
+    parts = sql_literal(str(accepted_dir / "*.parquet"))
+    con.execute(f"CREATE VIEW incoming AS SELECT * FROM read_parquet({parts}, union_by_name=true)")
     columns = [r[0] for r in con.execute("DESCRIBE incoming").fetchall() if r[0] != "_row"]
     canonical = [c for c in TICKET_SCHEMA.names if c in columns]
     con.execute(f"""
-        CREATE TEMP TABLE ranked AS
+        CREATE TABLE ranked AS
         SELECT *, {_content_hash(columns)} AS _hash,
                coalesce(updated_at, {_EPOCH}) = max(coalesce(updated_at, {_EPOCH}))
                    OVER (PARTITION BY ticket_id) AS _top
         FROM incoming""")
     con.execute("""
-        CREATE TEMP TABLE conflicted AS
+        CREATE TABLE conflicted AS
         SELECT ticket_id FROM ranked WHERE _top
         GROUP BY ticket_id HAVING count(DISTINCT _hash) > 1""")
     con.execute("""
-        CREATE TEMP TABLE winners AS
+        CREATE TABLE winners AS
         SELECT * EXCLUDE (_top) FROM ranked
         WHERE _top AND ticket_id NOT IN (SELECT ticket_id FROM conflicted)
         QUALIFY row_number() OVER (PARTITION BY ticket_id ORDER BY _row) = 1""")
@@ -92,10 +94,10 @@ def _merge(con, warehouse: Warehouse, canonical: list[str], counts: MergeCounts)
         existing = f"SELECT * EXCLUDE ({PARTITION_COLUMN}) FROM {warehouse.tickets_scan_sql()}"
     else:
         existing = "SELECT * EXCLUDE (_hash, _row) FROM winners WHERE false"
-    con.execute(f"CREATE TEMP TABLE existing AS {existing}")
+    con.execute(f"CREATE VIEW existing AS {existing}")
     digest = _content_hash(canonical)
     con.execute(f"""
-        CREATE TEMP TABLE merged AS
+        CREATE TABLE merged AS
         SELECT * EXCLUDE (_rank) FROM (
             SELECT *, row_number() OVER (
                 PARTITION BY ticket_id ORDER BY coalesce(updated_at, {_EPOCH}) DESC, _src ASC

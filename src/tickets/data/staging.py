@@ -71,7 +71,11 @@ def stage_validated(
     """Pass 2: collapse/derive in DuckDB, validate in batches, split accepted from rejected."""
     accepted_dir.mkdir(parents=True, exist_ok=True)
     rejected_dir.mkdir(parents=True, exist_ok=True)
-    con = connect(memory_limit=memory_limit, temp_directory=str(mapped_dir.parent / "spill"))
+    con = connect(
+        str(mapped_dir.parent / "pass2.duckdb"),
+        memory_limit=memory_limit,
+        temp_directory=str(mapped_dir.parent / "spill"),
+    )
     parts = sql_literal(str(mapped_dir / "*.parquet"))
     con.execute(f"CREATE VIEW mapped AS SELECT * FROM read_parquet({parts})")
     query, out_schema = _tickets_query(spec, schema)
@@ -110,7 +114,7 @@ def _tickets_query(spec: AdapterSpec, schema: pa.Schema) -> tuple[str, pa.Schema
     select = "SELECT *" + (f" REPLACE ({', '.join(replaced)})" if replaced else "")
     select += "".join(f", {a}" for a in added)
     ordered = ", ".join(ident(f.name) for f in fields)
-    return f"SELECT {ordered} FROM ({select} FROM ({base})) ORDER BY _row", pa.schema(fields)
+    return f"SELECT {ordered} FROM ({select} FROM ({base}))", pa.schema(fields)
 
 
 def _nullable(arrow_type: pa.DataType) -> object:
