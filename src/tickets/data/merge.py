@@ -34,8 +34,9 @@ class MergeCounts:
 
 
 def _content_hash(columns: list[str]) -> str:
+    """A 64-bit hash of the row's content; only versions of one ticket are ever compared."""
     packed = ", ".join(f"{ident(c)} := {ident(c)}" for c in columns)
-    return f"md5(CAST(to_json(struct_pack({packed})) AS VARCHAR))"
+    return f"hash(struct_pack({packed}))"
 
 
 def merge_into_warehouse(
@@ -102,7 +103,7 @@ def _merge(con, warehouse: Warehouse, canonical: list[str], counts: MergeCounts)
             SELECT *, row_number() OVER (
                 PARTITION BY ticket_id ORDER BY coalesce(updated_at, {_EPOCH}) DESC, _src ASC
             ) AS _rank
-            FROM (SELECT *, 0 AS _src, NULL::VARCHAR AS _hash, NULL::BIGINT AS _row FROM existing
+            FROM (SELECT *, 0 AS _src, NULL::UBIGINT AS _hash, NULL::BIGINT AS _row FROM existing
                   UNION ALL BY NAME
                   SELECT *, 1 AS _src FROM winners)
         ) WHERE _rank = 1""")
