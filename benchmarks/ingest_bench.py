@@ -10,7 +10,6 @@ subprocess's peak RSS. A second run of the same file shows the idempotent short-
 from __future__ import annotations
 
 import argparse
-import resource
 import subprocess
 import sys
 import tempfile
@@ -48,17 +47,34 @@ def write_export(path: Path, rows: int, seed: int = 0) -> None:
     pacsv.write_csv(table, path)
 
 
+def _peak_rss_mb(pid: int) -> float:
+    """The process's high-water mark of resident memory (VmHWM), 0 once it has exited."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def run_ingest(export: Path, warehouse: Path) -> tuple[float, float, str]:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "ingest", "--input", str(export),
-         "--warehouse", str(warehouse)],
-        capture_output=True, text=True, check=True, cwd=ROOT,
-    )  # fmt: skip
-    wall = time.perf_counter() - started
-    peak_mb = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
-    return wall, peak_mb, result.stdout
+    command = [sys.executable, str(ROOT / "main.py"), "ingest", "--input", str(export),
+               "--warehouse", str(warehouse)]  # fmt: skip
+    with tempfile.TemporaryFile("w+") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, cwd=ROOT)
+        peak = 0.0
+        while process.poll() is None:
+            peak = max(peak, _peak_rss_mb(process.pid))
+            time.sleep(0.1)
+        wall = time.perf_counter() - started
+        out.seek(0)
+        stdout = out.read()
+    if process.returncode:
+        raise SystemExit(f"ingest failed ({process.returncode}):\n{stdout}")
+    return wall, peak, stdout
 
 
 def main() -> None:
