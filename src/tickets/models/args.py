@@ -11,10 +11,32 @@ def parse_train_args(argv: Sequence[str]) -> CommandArgs:
     parser = command_parser(
         "train",
         "Train ticket categorisation models on a labelled file or warehouse; log to MLflow.",
-        ("train --task categorize data=it_ticket_assignment target=queue model=all",),
+        (
+            "train --task categorize data=it_ticket_assignment target=queue model=all",
+            "train --task categorize data=endava_topics model=linear",
+            "train --task categorize --input labelled.csv target=priority model=lightgbm",
+        ),
     )
     parser.add_argument("--task", dest="train.task", choices=("categorize",), default=None)
-    parser.add_argument("--input", dest="train.input", metavar="FILE")
+    parser.add_argument(
+        "--input",
+        dest="train.input",
+        metavar="FILE",
+        help="labelled tickets (default: the data preset's file, else the warehouse)",
+    )
+    parser.add_argument(
+        "--output-dir",
+        dest="train.output_dir",
+        metavar="DIR",
+        help="where the run's reports go (default outputs/models)",
+    )
+    parser.add_argument(
+        "--no-register",
+        dest="train.register",
+        action="store_false",
+        default=None,
+        help="log runs to MLflow but do not register a version",
+    )
     return finish("train", parser, parser.parse_args(list(argv)))
 
 
@@ -22,11 +44,27 @@ def parse_categorize_args(argv: Sequence[str]) -> CommandArgs:
     parser = command_parser(
         "categorize",
         "Predict a category, confidence and top-3 for each ticket of a file.",
-        ("categorize --input new.csv --output preds.csv",),
+        (
+            "categorize --input new.csv --output preds.csv",
+            "categorize --input raw.csv.gz data=it_ticket_assignment target=queue",
+            "categorize --input new.csv --model-uri models:/ticket-categorizer-category@challenger",
+        ),
     )
     parser.add_argument("--input", dest="categorize.input", metavar="FILE")
-    parser.add_argument("--model-uri", dest="categorize.model_uri", metavar="URI")
+    parser.add_argument(
+        "--model-uri",
+        dest="categorize.model_uri",
+        metavar="URI",
+        help="default models:/ticket-categorizer-<target>@champion",
+    )
     parser.add_argument("--output", dest="categorize.output", metavar="FILE")
+    parser.add_argument(
+        "--review-threshold",
+        dest="categorize.review_threshold",
+        type=float,
+        metavar="P",
+        help="needs_review below this confidence (default: the model's own)",
+    )
     return finish("categorize", parser, parser.parse_args(list(argv)))
 
 
@@ -48,6 +86,12 @@ def parse_evaluate_args(argv: Sequence[str]) -> CommandArgs:
     )
     parser.add_argument("--input", dest="evaluate.input", metavar="FILE", help="labelled tickets")
     parser.add_argument("--output-dir", dest="evaluate.output_dir", metavar="DIR")
+    parser.add_argument(
+        "--model-uri",
+        dest="categorize.model_uri",
+        metavar="URI",
+        help="categorize: evaluate this model instead of every registered alias",
+    )
     retrieval = parser.add_argument_group("retrieval (BEIR layout)")
     retrieval.add_argument("--corpus", dest="evaluate.corpus", metavar="FILE")
     retrieval.add_argument("--qrels", dest="evaluate.qrels", metavar="FILE")

@@ -1,0 +1,106 @@
+"""The baseline: word and character TF-IDF with a linear SVM (scikit-learn estimator contract).
+
+Probabilities are a softmax of the decision values; the wrapping :class:`TicketClassifier`
+fits a temperature on held-out tickets, so the baseline is calibrated like every other model.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import FeatureUnion
+from sklearn.svm import LinearSVC
+
+from tickets.models.features import DEFAULT_MAX_CHARS, TicketBatch, as_batch
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    return exp / exp.sum(axis=1, keepdims=True)  # type: ignore[no-any-return]
+
+
+def text_vectorizer(
+    word_ngrams: tuple[int, int] = (1, 2),
+    char_ngrams: tuple[int, int] = (2, 5),
+    min_df: int = 2,
+    max_features: int = 200_000,
+) -> FeatureUnion:
+    """Sub-linear word and character (within word boundaries) TF-IDF side by side."""
+    common = {"sublinear_tf": True, "min_df": min_df, "dtype": np.float32}
+    return FeatureUnion(
+        [
+            (
+                "word",
+                TfidfVectorizer(
+                    ngram_range=tuple(word_ngrams), max_features=max_features, **common
+                ),
+            ),
+            (
+                "char",
+                TfidfVectorizer(
+                    analyzer="char_wb",
+                    ngram_range=tuple(char_ngrams),
+                    max_features=max_features,
+                    **common,
+                ),
+            ),
+        ]
+    )
+
+
+class LinearTicketClassifier(ClassifierMixin, BaseEstimator):
+    """TF-IDF (word + char) → LinearSVC; ``predict_proba`` = softmax(scale × decision)."""
+
+    def __init__(
+        self,
+        C: float = 0.5,
+        class_weight: str | None = "balanced",
+        word_ngrams: tuple[int, int] = (1, 2),
+        char_ngrams: tuple[int, int] = (2, 5),
+        min_df: int = 2,
+        max_features: int = 200_000,
+        proba_scale: float = 5.0,
+        max_chars: int = DEFAULT_MAX_CHARS,
+        random_state: int = 0,
+    ) -> None:
+        self.C = C
+        self.class_weight = class_weight
+        self.word_ngrams = word_ngrams
+        self.char_ngrams = char_ngrams
+        self.min_df = min_df
+        self.max_features = max_features
+        self.proba_scale = proba_scale
+        self.max_chars = max_chars
+        self.random_state = random_state
+
+    def fit(self, X: pd.DataFrame | TicketBatch, y: np.ndarray) -> LinearTicketClassifier:
+        batch = as_batch(X, self.max_chars)
+        y = np.asarray(y)
+        self.vectorizer_ = text_vectorizer(
+            self.word_ngrams,
+            self.char_ngrams,
+            min(self.min_df, max(1, len(y) // 50) or 1),
+            self.max_features,
+        )
+        features = self.vectorizer_.fit_transform(batch.texts)
+        self.svm_ = LinearSVC(
+            C=self.C, class_weight=self.class_weight, random_state=self.random_state
+        ).fit(features, y)
+        self.classes_ = self.svm_.classes_
+        return self
+
+    def decision_function(self, X: pd.DataFrame | TicketBatch) -> np.ndarray:
+        batch = as_batch(X, self.max_chars)
+        scores = self.svm_.decision_function(self.vectorizer_.transform(batch.texts))
+        if scores.ndim == 1:  # two classes: sklearn returns one column
+            scores = np.column_stack([-scores, scores])
+        return scores  # type: ignore[no-any-return]
+
+    def predict_proba(self, X: pd.DataFrame | TicketBatch) -> np.ndarray:
+        return softmax(self.proba_scale * self.decision_function(X))
+
+    def predict(self, X: pd.DataFrame | TicketBatch) -> np.ndarray:
+        return self.classes_[self.decision_function(X).argmax(axis=1)]  # type: ignore[no-any-return]

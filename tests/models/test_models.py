@@ -1,0 +1,86 @@
+"""The three members and the calibrated classifier, trained in seconds on 36 hand-made tickets."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tickets.models.ensemble import TicketClassifier, simplex_weights
+from tickets.models.factory import build_classifier, build_member
+from tickets.models.features import FeatureSchemaError
+from tickets.models.gbm import class_weights
+from tickets.models.neural import NeuralTicketClassifier
+
+from .builders import TINY_PARAMS, tiny_settings
+
+NEW = pd.DataFrame(
+    {
+        "subject": ["refund my invoice", "vpn connection drops", "reset my password"],
+        "body": ["the bill payment was charged twice", "network is down", "account locked"],
+    }
+)
+
+
+@pytest.mark.parametrize("name", ["linear", "lightgbm", "neural"])
+def test_each_member_learns_the_hand_made_categories(labelled: pd.DataFrame, name: str) -> None:
+    member = build_member(name, TINY_PARAMS[name], seed=7, max_chars=1000)
+    member.fit(labelled[["subject", "body"]], labelled["category"].to_numpy())
+    assert member.predict(NEW).tolist() == ["billing", "network", "access"]
+    proba = member.predict_proba(NEW)
+    assert proba.shape == (3, 3)
+    assert np.allclose(proba.sum(axis=1), 1)
+
+
+def test_neural_training_is_deterministic_for_a_seed(labelled: pd.DataFrame) -> None:
+    labels = labelled["category"].to_numpy()
+    runs = [
+        NeuralTicketClassifier(hidden=16, epochs=5, random_state=3).fit(labelled, labels)
+        for _ in range(2)
+    ]
+    assert np.array_equal(runs[0].predict_proba(NEW), runs[1].predict_proba(NEW))
+
+
+def test_class_weights_follow_inverse_frequency_to_a_power() -> None:
+    y = np.array(["a", "a", "a", "b"])
+    # n / (k · count): a → 4 / 6, b → 4 / 2
+    assert class_weights(y, 1.0).tolist() == pytest.approx([2 / 3] * 3 + [2.0])
+    assert class_weights(y, 0.0).tolist() == [1.0] * 4
+
+
+def test_simplex_grid_has_weights_summing_to_one() -> None:
+    grid = simplex_weights(3, 0.5)
+    assert len(grid) == 6  # (1,0,0) (0,1,0) (0,0,1) (.5,.5,0) (.5,0,.5) (0,.5,.5)
+    assert all(w.sum() == pytest.approx(1) for w in grid)
+
+
+def test_ensemble_weights_are_fitted_and_members_are_views(labelled: pd.DataFrame) -> None:
+    classifier = build_classifier(tiny_settings("ensemble"))
+    classifier.fit(labelled[["subject", "body"]], labelled["category"].to_numpy())
+    report = classifier.report_
+    assert sum(report.weights.values()) == pytest.approx(1)
+    assert set(report.temperatures) == {"linear", "lightgbm", "neural", "ensemble"}
+    assert classifier.predict(NEW).tolist() == ["billing", "network", "access"]
+    linear = classifier.member("linear")
+    assert list(linear.fitted_) == ["linear"]
+    assert linear.predict_proba(NEW).shape == (3, 3)
+
+
+def test_rare_classes_are_grouped_in_the_classifier(labelled: pd.DataFrame) -> None:
+    labels = labelled["category"].to_numpy().copy()
+    labels[:2] = ["printer", "phone"]  # two classes with one ticket each
+    classifier = build_classifier(tiny_settings("linear", rare_min_count=2))
+    classifier.fit(labelled, labels)
+    assert classifier.classes_ == ["(rare)", "access", "billing", "network"]
+    assert classifier.report_.grouped_classes == {"phone": 1, "printer": 1}
+
+
+def test_classifier_refuses_input_without_trained_columns(labelled: pd.DataFrame) -> None:
+    classifier = TicketClassifier(
+        {"lightgbm": build_member("lightgbm", TINY_PARAMS["lightgbm"], 7, 1000)},
+        rare_min_count=2,
+        validation_size=0.25,
+    )
+    classifier.fit(labelled.drop(columns=["category"]), labelled["category"].to_numpy())
+    with pytest.raises(FeatureSchemaError, match="channel"):
+        classifier.predict_proba(NEW)  # trained with channel, priority and created_at
