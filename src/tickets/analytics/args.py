@@ -69,6 +69,12 @@ def parse_analytics_args(argv: Sequence[str]) -> CommandArgs:
         default=None,
         help="retrain the satisfaction driver model instead of reusing a compatible one",
     )
+    parser.add_argument(
+        "--anomalies",
+        dest="analytics.anomalies",
+        metavar="FILE",
+        help="anomalies.json to chart (default: the newest outputs/anomalies run, if any)",
+    )
     namespace = parser.parse_args(list(argv))
     start, end = (
         namespace.__dict__["analytics.start_date"],
