@@ -84,3 +84,16 @@ def test_classifier_refuses_input_without_trained_columns(labelled: pd.DataFrame
     classifier.fit(labelled.drop(columns=["category"]), labelled["category"].to_numpy())
     with pytest.raises(FeatureSchemaError, match="channel"):
         classifier.predict_proba(NEW)  # trained with channel, priority and created_at
+
+
+def test_weights_maximise_validation_macro_f1_with_log_loss_breaking_ties() -> None:
+    codes = np.array([0, 0, 0, 1])
+    calibrated = {
+        "a": np.array([[0.9, 0.1]] * 3 + [[0.6, 0.4]]),  # never predicts class 1
+        "b": np.array([[0.55, 0.45]] * 3 + [[0.3, 0.7]]),  # right everywhere, less sure
+    }
+    # grid (1, 0) / (.5, .5) / (0, 1): macro-F1 0.43 / 1.0 / 1.0, log loss .308 / .391 / .538
+    by_f1 = TicketClassifier({}, weight_step=0.5, weight_objective="macro_f1")
+    assert by_f1._best_weights(calibrated, codes) == [0.5, 0.5]
+    by_loss = TicketClassifier({}, weight_step=0.5, weight_objective="log_loss")
+    assert by_loss._best_weights(calibrated, codes) == [1.0, 0.0]

@@ -42,6 +42,7 @@ def build_classifier(settings: ModelSettings) -> TicketClassifier:
         review_threshold=settings.review_threshold,
         validation_size=settings.validation_size,
         weight_step=settings.weight_step,
+        weight_objective=settings.weight_objective,
         refit=settings.refit,
         max_chars=settings.max_chars,
         random_state=settings.seed,

@@ -8,11 +8,14 @@ model was trained with, instead of silently predicting from nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from tickets.models.embeddings import embed_texts
 from tickets.models.text import TEXT_COLUMNS, TicketTexts, ticket_texts
@@ -34,6 +37,8 @@ class TicketBatch:
         self.frame = frame.reset_index(drop=True)
         self.max_chars = max_chars
         self._embeddings: dict[str, np.ndarray] = {}
+        self._fitted: dict[object, Any] = {}  # text transform settings → transform fitted here
+        self._features: dict[int, tuple[Any, sp.csr_matrix]] = {}  # id(transform) → rows
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -52,6 +57,26 @@ class TicketBatch:
             self._embeddings[embedder] = embed_texts(self.texts, embedder)
         return self._embeddings[embedder]
 
+    def fitted_transform(self, settings: object, make: Callable[[], Any]) -> Any:
+        """The text transform ``make()`` fitted on this batch, fitted once per ``settings``.
+
+        Members of an ensemble that ask for the same settings get the same fitted object, so
+        at prediction time the batch computes its features once for all of them.
+        """
+        if settings not in self._fitted:
+            transform = make()
+            matrix = transform.fit_transform(self.texts)
+            self._fitted[settings] = transform
+            self._features[id(transform)] = (transform, matrix.tocsr())
+        return self._fitted[settings]
+
+    def text_features(self, transform: Any) -> sp.csr_matrix:
+        """``transform`` applied to the batch text, computed once per batch and transform."""
+        key = id(transform)
+        if key not in self._features:  # the object is kept alive with its rows: ids stay unique
+            self._features[key] = (transform, transform.transform(self.texts).tocsr())
+        return self._features[key][1]
+
     def take(self, rows: np.ndarray) -> TicketBatch:
         """A sub-batch of ``rows`` that keeps the already computed text and embeddings."""
         sub = TicketBatch(self.frame.iloc[rows], self.max_chars)
@@ -64,6 +89,7 @@ class TicketBatch:
                 t.empty[rows],
             )
         sub._embeddings = {k: v[rows] for k, v in self._embeddings.items()}
+        sub._features = {k: (t, m[rows]) for k, (t, m) in self._features.items()}
         return sub
 
 
@@ -133,13 +159,24 @@ class FeatureSchema:
                     "reads hour and weekday from it"
                 )
 
+    def _level_index(self, column: str) -> dict[str, int]:
+        """level → code of one column, built once per schema (not a dataclass field)."""
+        cache = self.__dict__.setdefault("_indexes", {})
+        if column not in cache:
+            cache[column] = {level: i for i, level in enumerate(self.categories[column])}
+        return cache[column]  # type: ignore[no-any-return]
+
     def encode(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Category codes (-1 = unknown or empty) plus hour and weekday, one row per ticket."""
         out = {}
-        for column, levels in self.categories.items():
-            values = frame[column].astype(object).where(frame[column].notna(), None)
-            codes = pd.Categorical(values.map(lambda v: None if v is None else str(v)), levels)
-            out[f"cat_{column}"] = codes.codes.astype("int32")
+        for column in self.categories:
+            index = self._level_index(column)
+            values = frame[column].tolist()
+            out[f"cat_{column}"] = np.fromiter(
+                (-1 if pd.isna(v) else index.get(str(v), -1) for v in values),
+                dtype=np.int32,
+                count=len(values),
+            )
         encoded = pd.DataFrame(out, index=frame.index)
         if self.uses_created_at:
             encoded = pd.concat([encoded, _time_parts(frame).set_index(frame.index)], axis=1)

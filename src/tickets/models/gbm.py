@@ -15,8 +15,8 @@ from sklearn.decomposition import TruncatedSVD
 
 from tickets.models.embeddings import MINILM
 from tickets.models.features import DEFAULT_MAX_CHARS, FeatureSchema, TicketBatch, as_batch
-from tickets.models.linear import text_vectorizer
 from tickets.models.splits import stratified_split
+from tickets.models.tfidf import TextSettings, project
 
 
 def class_weights(y: np.ndarray, power: float) -> np.ndarray:
@@ -64,7 +64,7 @@ class LightGBMTicketClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def _design(self, batch: TicketBatch) -> np.ndarray:
-        parts = [self.svd_.transform(self.tfidf_.transform(batch.texts))]
+        parts = [project(batch.text_features(self.tfidf_), self.svd_)]
         if self.use_embeddings:
             parts.append(batch.embeddings(self.embedder))
         parts.append(self.schema_.encode(batch.frame).to_numpy(dtype=np.float64))
@@ -72,8 +72,7 @@ class LightGBMTicketClassifier(ClassifierMixin, BaseEstimator):
         return np.hstack(parts).astype(np.float32)
 
     def _fit_text(self, batch: TicketBatch) -> None:
-        self.tfidf_ = text_vectorizer(min_df=2 if len(batch) >= 200 else 1, max_features=50_000)
-        tfidf = self.tfidf_.fit_transform(batch.texts)
+        self.tfidf_, tfidf = TextSettings().fitted(batch)  # shared with the linear member
         n_components = max(2, min(self.n_components, tfidf.shape[1] - 1, len(batch) - 1))
         self.svd_ = TruncatedSVD(n_components, random_state=self.random_state).fit(tfidf)
 
@@ -130,7 +129,8 @@ class LightGBMTicketClassifier(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X: pd.DataFrame | TicketBatch) -> np.ndarray:
         batch = as_batch(X, self.max_chars)
         self.schema_.check(batch.frame)
-        proba = self.booster_.predict_proba(self._design(batch))
+        raw = np.asarray(self.booster_.booster_.predict(self._design(batch)))  # no wrapper checks
+        proba = raw if raw.ndim == 2 else np.column_stack([1 - raw, raw])
         aligned = np.zeros((len(batch), len(self.classes_)))
         aligned[:, self.booster_.classes_.astype(int)] = proba
         return aligned

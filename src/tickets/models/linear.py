@@ -2,6 +2,8 @@
 
 Probabilities are a softmax of the decision values; the wrapping :class:`TicketClassifier`
 fits a temperature on held-out tickets, so the baseline is calibrated like every other model.
+The word + char TF-IDF (:mod:`tickets.models.tfidf`) is shared with the other members of an
+ensemble that use the same settings, and computed once per batch.
 """
 
 from __future__ import annotations
@@ -9,46 +11,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 
 from tickets.models.features import DEFAULT_MAX_CHARS, TicketBatch, as_batch
+from tickets.models.tfidf import TextSettings
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:
     shifted = scores - scores.max(axis=1, keepdims=True)
     exp = np.exp(shifted)
     return exp / exp.sum(axis=1, keepdims=True)  # type: ignore[no-any-return]
-
-
-def text_vectorizer(
-    word_ngrams: tuple[int, int] = (1, 2),
-    char_ngrams: tuple[int, int] = (2, 5),
-    min_df: int = 2,
-    max_features: int = 200_000,
-) -> FeatureUnion:
-    """Sub-linear word and character (within word boundaries) TF-IDF side by side."""
-    common = {"sublinear_tf": True, "min_df": min_df, "dtype": np.float32}
-    return FeatureUnion(
-        [
-            (
-                "word",
-                TfidfVectorizer(
-                    ngram_range=tuple(word_ngrams), max_features=max_features, **common
-                ),
-            ),
-            (
-                "char",
-                TfidfVectorizer(
-                    analyzer="char_wb",
-                    ngram_range=tuple(char_ngrams),
-                    max_features=max_features,
-                    **common,
-                ),
-            ),
-        ]
-    )
 
 
 class LinearTicketClassifier(ClassifierMixin, BaseEstimator):
@@ -79,13 +51,13 @@ class LinearTicketClassifier(ClassifierMixin, BaseEstimator):
     def fit(self, X: pd.DataFrame | TicketBatch, y: np.ndarray) -> LinearTicketClassifier:
         batch = as_batch(X, self.max_chars)
         y = np.asarray(y)
-        self.vectorizer_ = text_vectorizer(
-            self.word_ngrams,
-            self.char_ngrams,
-            min(self.min_df, max(1, len(y) // 50) or 1),
+        settings = TextSettings(
+            tuple(self.word_ngrams),  # type: ignore[arg-type]
+            tuple(self.char_ngrams),  # type: ignore[arg-type]
+            self.min_df,
             self.max_features,
         )
-        features = self.vectorizer_.fit_transform(batch.texts)
+        self.vectorizer_, features = settings.fitted(batch)
         self.svm_ = LinearSVC(
             C=self.C, class_weight=self.class_weight, random_state=self.random_state
         ).fit(features, y)
@@ -94,7 +66,7 @@ class LinearTicketClassifier(ClassifierMixin, BaseEstimator):
 
     def decision_function(self, X: pd.DataFrame | TicketBatch) -> np.ndarray:
         batch = as_batch(X, self.max_chars)
-        scores = self.svm_.decision_function(self.vectorizer_.transform(batch.texts))
+        scores = self.svm_.decision_function(batch.text_features(self.vectorizer_))
         if scores.ndim == 1:  # two classes: sklearn returns one column
             scores = np.column_stack([-scores, scores])
         return scores  # type: ignore[no-any-return]

@@ -17,8 +17,8 @@ from sklearn.decomposition import TruncatedSVD
 
 from tickets.models.embeddings import MINILM
 from tickets.models.features import DEFAULT_MAX_CHARS, TicketBatch, as_batch
-from tickets.models.linear import text_vectorizer
 from tickets.models.splits import Split, stratified_split
+from tickets.models.tfidf import TextSettings, project
 
 INPUTS = ("svd", "embeddings", "both")
 
@@ -70,15 +70,14 @@ class NeuralTicketClassifier(ClassifierMixin, BaseEstimator):
         self.tfidf_ = self.svd_ = None
         if self.inputs == "embeddings":
             return
-        self.tfidf_ = text_vectorizer(min_df=2 if len(batch) >= 200 else 1, max_features=100_000)
-        tfidf = self.tfidf_.fit_transform(batch.texts)
+        self.tfidf_, tfidf = TextSettings().fitted(batch)  # shared with the linear member
         n = max(2, min(self.n_components, tfidf.shape[1] - 1, len(batch) - 1))
         self.svd_ = TruncatedSVD(n, random_state=self.random_state).fit(tfidf)
 
     def _design(self, batch: TicketBatch) -> np.ndarray:
         parts = []
         if self.svd_ is not None:
-            reduced = self.svd_.transform(self.tfidf_.transform(batch.texts))
+            reduced = project(batch.text_features(self.tfidf_), self.svd_)
             norms = np.linalg.norm(reduced, axis=1, keepdims=True)
             parts.append(reduced / np.maximum(norms, 1e-9))  # unit length, like embeddings
         if self.use_embeddings:

@@ -34,6 +34,7 @@ class ModelSettings:
     max_chars: int = 4000
     validation_size: float = 0.15
     weight_step: float = 0.1
+    weight_objective: str = "macro_f1"
     refit: bool = True
     params: dict[str, dict[str, Any]] = field(default_factory=dict)
     embeddings: EmbeddingSettings = field(default_factory=EmbeddingSettings)

@@ -38,18 +38,20 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+def _column(frame: pd.DataFrame, name: str) -> list[str]:
+    """The column as stripped strings ('' for missing); plain Python, cheap for one ticket."""
     if name not in frame.columns:
-        return pd.Series([""] * len(frame), index=frame.index, dtype=object)
-    return frame[name].astype(object).where(frame[name].notna(), "").astype(str)
+        return [""] * len(frame)
+    return ["" if pd.isna(v) else str(v).strip() for v in frame[name].tolist()]
 
 
 def joined_text(frame: pd.DataFrame) -> pd.Series:
     """Subject and body joined; the body is dropped when it just repeats the subject."""
-    subject = _column(frame, "subject").str.strip()
-    body = _column(frame, "body").str.strip()
-    repeats = (body == subject) | (body == "")
-    return subject.where(repeats, subject + " . " + body).str.strip(" .")
+    joined = [
+        (s if b in ("", s) else f"{s} . {b}").strip(" .")
+        for s, b in zip(_column(frame, "subject"), _column(frame, "body"), strict=True)
+    ]
+    return pd.Series(joined, index=frame.index, dtype=object)
 
 
 def ticket_texts(frame: pd.DataFrame, max_chars: int) -> TicketTexts:

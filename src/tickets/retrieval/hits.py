@@ -21,6 +21,15 @@ class Hits:
     def empty(cls) -> Hits:
         return cls(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32))
 
+    def without(self, positions: list[int] | tuple[int, ...]) -> Hits:
+        if not positions:
+            return self
+        keep = ~np.isin(self.indices, positions)
+        return Hits(self.indices[keep], self.scores[keep])
+
+    def head(self, k: int) -> Hits:
+        return Hits(self.indices[:k], self.scores[:k])
+
     def as_dict(self) -> dict[int, float]:
         return dict(zip(self.indices.tolist(), self.scores.tolist(), strict=True))
 

@@ -26,6 +26,7 @@ class DenseSettings:
     ivf_threshold: int = 50_000  # exact (flat) search below this many vectors, IVF above
     ivf_nprobe: int = 24
     cache: bool = True
+    title_field: bool = True  # also match the query against titles (ticket subjects) alone
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,11 @@ class GraphSettings:
 @dataclass(frozen=True)
 class FusionSettings:
     method: str = "score"  # score | rrf | weighted_rrf
-    normalisation: str = "minmax"  # minmax | zscore (score fusion only)
-    weights: dict[str, float] = field(default_factory=lambda: {"bm25": 0.3, "dense": 0.7})
+    # minmax | zscore | tmm, for every retriever or per retriever (score fusion only)
+    normalisation: str | dict[str, str] = field(
+        default_factory=lambda: {"bm25": "minmax", "dense": "tmm"}
+    )
+    weights: dict[str, float] = field(default_factory=lambda: {"bm25": 0.25, "dense": 0.75})
     rrf_k: int = 60
     candidates: int = 100  # hits per method that enter the fusion
 
@@ -53,8 +57,11 @@ class FusionSettings:
 class AnswerSettings:
     confidence_threshold: float = 0.5
     max_lines: int = 6
-    similar_tickets: int = 5  # solved tickets whose resolutions feed the answer
-    kb_articles: int = 3
+    similar_tickets: int = 3  # solved tickets whose resolutions feed the answer
+    # how KB articles are ranked: direct retrieval, citations by similar tickets, graph mass
+    kb_weights: dict[str, float] = field(
+        default_factory=lambda: {"direct": 0.3, "cited": 0.5, "graph": 0.2}
+    )
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ _WORD = re.compile(r"[^\W_]+(?:[._\-/:][^\W_]+)*", re.UNICODE)
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _PART = re.compile(r"[._\-/:]")
 _SPACES = re.compile(r"\s+")
+_CACHE_LIMIT = 1_000_000  # distinct raw words remembered by a tokenizer
 
 _STOPWORD_LISTS = {
     "en": "STOPWORDS_EN",
@@ -50,7 +51,7 @@ class LexicalTokenizer:
     stopwords: str | None = "en"
     split_identifiers: bool = True
     _stop: frozenset[str] = field(init=False, repr=False)
-    _stem_cache: dict[str, str] = field(init=False, repr=False, default_factory=dict)
+    _forms_cache: dict[str, tuple[str, ...]] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self._stop = stopword_set(self.stopwords)
@@ -61,13 +62,23 @@ class LexicalTokenizer:
             self._stemmer = Stemmer.Stemmer(self.stemmer)
 
     def tokenize(self, text: str) -> list[str]:
-        words: list[str] = []
-        for match in _WORD.finditer(text or ""):
-            words.extend(self._word_forms(match.group()))
-        return [self._stem(w) for w in words if len(w) > 1 and w not in self._stop]
+        tokens: list[str] = []
+        cache = self._forms_cache
+        for word in _WORD.findall(text or ""):
+            forms = cache.get(word)
+            if forms is None:
+                forms = self._final_forms(word)
+                if len(cache) < _CACHE_LIMIT:
+                    cache[word] = forms
+            tokens.extend(forms)
+        return tokens
 
     def tokenize_many(self, texts: Iterable[str]) -> list[list[str]]:
         return [self.tokenize(t) for t in texts]
+
+    def _final_forms(self, raw: str) -> tuple[str, ...]:
+        forms = self._word_forms(raw)
+        return tuple(self._stem(w) for w in forms if len(w) > 1 and w not in self._stop)
 
     def _word_forms(self, raw: str) -> list[str]:
         lower = raw.lower()
@@ -80,13 +91,7 @@ class LexicalTokenizer:
         return [lower, *pieces]
 
     def _stem(self, word: str) -> str:
-        if self._stemmer is None:
-            return word
-        stem = self._stem_cache.get(word)
-        if stem is None:
-            stem = self._stemmer.stemWord(word)
-            self._stem_cache[word] = stem
-        return stem
+        return self._stemmer.stemWord(word) if self._stemmer is not None else word
 
 
 @dataclass(frozen=True)

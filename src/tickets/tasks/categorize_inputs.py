@@ -52,6 +52,7 @@ def model_settings(cfg: DictConfig) -> ModelSettings:
         max_chars=int(m.max_chars),
         validation_size=float(m.validation_size),
         weight_step=float(m.weight_step),
+        weight_objective=str(m.get("weight_objective", "macro_f1")),
         refit=bool(m.refit),
         params=_plain(m.params) or {},
         embeddings=embeddings,

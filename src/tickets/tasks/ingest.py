@@ -20,8 +20,14 @@ log = logging.getLogger(__name__)
 
 
 def run(cfg: DictConfig) -> int:
+    preset = OmegaConf.to_container(cfg.data, resolve=True)
+    assert isinstance(preset, dict)
+    if preset.pop("export_from", None) == "api_db":  # data=api_db: export the API's tickets first
+        from tickets.tasks.serve import export_api_db
+
+        export_api_db(cfg, str(preset["input"]))
     try:
-        spec = AdapterSpec.from_mapping(OmegaConf.to_container(cfg.data, resolve=True))  # type: ignore[arg-type]
+        spec = AdapterSpec.from_mapping(preset)  # type: ignore[arg-type]
     except AdapterConfigError as err:
         console.print(f"[red]adapter error:[/] {err}")
         return 2

@@ -72,11 +72,10 @@ def atomic_directory(target: str | Path) -> Iterator[Path]:
     try:
         yield staging
         old = target.with_name(f".{target.name}.old")
-        if target.exists():
+        if target.exists() or target.is_symlink():
             os.replace(target, old)
         os.replace(staging, target)
-        if old.exists():
-            shutil.rmtree(old)
+        _remove(old)
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
@@ -86,11 +85,19 @@ def recover_directory(target: str | Path) -> None:
     """Undo a swap interrupted between its two renames, and drop stale staging folders."""
     target = Path(target)
     old = target.with_name(f".{target.name}.old")
-    if old.exists():
+    if old.exists() or old.is_symlink():
         if target.exists():
-            shutil.rmtree(old)
+            _remove(old)
         else:
             os.replace(old, target)
     if target.parent.exists():
         for stale in target.parent.glob(f".{target.name}.tmp-*"):
             shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink()
+
+
+def _remove(path: Path) -> None:
+    """Delete a folder, or only the link when ``path`` is a symlink (e.g. a swapped index)."""
+    if path.is_symlink():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path)
