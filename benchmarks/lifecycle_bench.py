@@ -202,12 +202,17 @@ def table(report: dict[str, Any]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _args(argv)
+    import tickets.retrieval.embedder as embedder
+
+    real = embedder.make_embedder
     if args.embedder == "hash":
-        import tickets.retrieval.embedder as embedder
         from tests.lifecycle.fakes import make_fake_embedder
 
         embedder.make_embedder = make_fake_embedder  # type: ignore[assignment]
-    report = run(args)
+    try:
+        report = run(args)
+    finally:
+        embedder.make_embedder = real  # callers in the same process get the real model back
     (args.output_dir / "lifecycle_bench.json").write_text(json.dumps(report, indent=2) + "\n")
     print(table(report))
     return 0

@@ -75,10 +75,7 @@ def retrain_overrides(warehouse: Path, outputs: Path, *extra: str) -> list[str]:
 @pytest.fixture(scope="module")
 def fake_embedder() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
-        # Patch every binding: tickets.tasks.index imports the name at module level, and a
-        # binding left behind would hand the fake to later test modules.
-        for target in ("tickets.retrieval.embedder", "tickets.tasks.index"):
-            patch.setattr(f"{target}.make_embedder", make_fake_embedder)
+        patch.setattr("tickets.retrieval.embedder.make_embedder", make_fake_embedder)
         yield
 
 

@@ -29,3 +29,13 @@ def test_benchmark_runs_every_step_and_reports_the_targets_inputs(warehouse_dir,
     assert result["add"] == {**result["add"], "added": 2, "mode": "update"}
     assert result["recommend"]["queries"] == 4
     assert result["recommend"]["p95_ms"] >= result["recommend"]["p50_ms"] > 0
+
+
+def test_throughput_step_reports_texts_per_cpu_second(warehouse_dir):
+    from tickets.data.warehouse import Warehouse
+    from tickets.retrieval.corpus import load_corpus
+
+    corpus = load_corpus(Warehouse.at(warehouse_dir))
+    result = _load_bench().bench_throughput(corpus, HashingEmbedder, count=8)
+    assert set(result) == {"title_body_per_cpu_second", "title_per_cpu_second"}
+    assert min(result.values()) > 0

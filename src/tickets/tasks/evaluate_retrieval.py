@@ -15,9 +15,10 @@ from pathlib import Path
 from omegaconf import DictConfig
 
 from tickets.data.warehouse import Warehouse, WarehouseError
+from tickets.retrieval import embedder as embedders
 from tickets.retrieval.beir import BeirFormatError, BeirSet, load_beir
 from tickets.retrieval.corpus import CorpusError
-from tickets.retrieval.embedder import CachedEmbedder, make_embedder
+from tickets.retrieval.embedder import CachedEmbedder
 from tickets.retrieval.evaluate import (
     EVAL_METHODS,
     EvaluationError,
@@ -159,7 +160,7 @@ def _methods(raw: object, default: str) -> list[str]:
 
 def _embedder(cfg: DictConfig, settings: RetrievalSettings):  # type: ignore[no-untyped-def]
     cache = Path(cfg.retrieval.embedding_cache) if settings.dense.cache else None
-    return make_embedder(settings.dense.batch_size, settings.dense.max_seq_length, cache)
+    return embedders.make_embedder(settings.dense.batch_size, settings.dense.max_seq_length, cache)
 
 
 def _output_dir(cfg: DictConfig) -> Path:

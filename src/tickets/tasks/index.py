@@ -9,9 +9,9 @@ from omegaconf import DictConfig, OmegaConf
 from rich.progress import Progress, TaskID
 
 from tickets.data.warehouse import Warehouse, WarehouseError
+from tickets.retrieval import embedder as embedders
 from tickets.retrieval.builder import BuildReport, build_index
 from tickets.retrieval.corpus import CorpusError, load_corpus
-from tickets.retrieval.embedder import make_embedder
 from tickets.retrieval.settings import RetrievalSettings
 from tickets.utils.logging import console
 from tickets.utils.progress import progress_bar
@@ -52,7 +52,9 @@ def run(cfg: DictConfig) -> int:
         )
         return 1
     cache = Path(cfg.retrieval.embedding_cache) if settings.dense.cache else None
-    embedder = make_embedder(settings.dense.batch_size, settings.dense.max_seq_length, cache)
+    embedder = embedders.make_embedder(
+        settings.dense.batch_size, settings.dense.max_seq_length, cache
+    )
     console.print(
         f"Indexing {len(corpus.tickets):,} solved tickets and {len(corpus.kb_articles):,} KB "
         f"articles from {warehouse.root} into {cfg.paths.index}"

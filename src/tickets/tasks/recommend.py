@@ -9,8 +9,8 @@ from pathlib import Path
 from omegaconf import DictConfig
 
 from tickets.data.warehouse import Warehouse, WarehouseError
+from tickets.retrieval import embedder as embedders
 from tickets.retrieval.corpus import ticket_by_id
-from tickets.retrieval.embedder import make_embedder
 from tickets.retrieval.failures import append_failure
 from tickets.retrieval.generator import GeneratorError, generate_answer
 from tickets.retrieval.recommender import Recommendation, Recommender
@@ -24,7 +24,9 @@ from tickets.utils.logging import console
 def run(cfg: DictConfig) -> int:
     settings = retrieval_settings(cfg)
     options = cfg.retrieval.recommend
-    embedder = make_embedder(settings.dense.batch_size, settings.dense.max_seq_length, None)
+    embedder = embedders.make_embedder(
+        settings.dense.batch_size, settings.dense.max_seq_length, None
+    )
     try:
         index = load_index(Path(cfg.paths.index), settings, embedder)
     except IndexUnavailableError as err:
