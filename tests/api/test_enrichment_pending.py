@@ -114,3 +114,19 @@ def test_overload_answers_pending_at_once_and_the_retrier_catches_up(make_servic
     assert 'tickets_enrichment_deferred_total{reason="busy"} 1.0' in text
     assert worker.retry_pending() == 1
     assert service.services.repository.count_pending() == 0
+
+
+def test_a_backlog_drains_batch_after_batch_without_waiting_the_interval(make_service):
+    enricher = FailingEnricher()
+    service = make_service(enricher, retry_min_age_s=0, retry_interval_s=1.0, retry_batch=2)
+    for _ in range(7):
+        service.client.post("/v1/tickets", json=BILLING, headers=service.auth())
+    repository = service.services.repository
+    assert repository.count_pending() == 7
+    enricher.healed.set()
+    started = time.monotonic()
+    while repository.count_pending() and time.monotonic() - started < 10:
+        time.sleep(0.05)
+    # four batches of at most two: at the 1 s interval alone that would take over 3 s
+    assert repository.count_pending() == 0
+    assert time.monotonic() - started < 2.9

@@ -9,8 +9,11 @@ secrets excluded: those only ever come from the environment).
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import os
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -28,6 +31,8 @@ from tickets.api.middleware import ServiceMiddleware
 from tickets.api.routes import analytics, anomalies, console, health, tickets
 from tickets.api.services import EnricherFactory, Services
 from tickets.api.settings import ApiSettings
+
+log = logging.getLogger(__name__)
 
 SETTINGS_ENV = "TICKETS_SERVE_SETTINGS"
 DESCRIPTION = """\
@@ -60,6 +65,7 @@ def create_app(
         services = Services.build(settings, enricher_factory, metrics)
         app.state.services = services
         services.start()
+        _reload_on_sighup(services)
         try:
             yield
         finally:
@@ -80,6 +86,14 @@ def create_app(
     app.mount("/console", StaticFiles(directory=console.CONSOLE_DIR), name="console")
     app.add_middleware(ServiceMiddleware, metrics=metrics, max_body_bytes=settings.max_body_bytes)
     return app
+
+
+def _reload_on_sighup(services: Services) -> None:
+    """``kill -HUP <pid>`` reloads the champion at once (the watcher also polls the marker)."""
+    try:
+        asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, services.loader.request_reload)
+    except (NotImplementedError, RuntimeError, ValueError, AttributeError):
+        log.debug("SIGHUP reload unavailable here (not the main thread, or no SIGHUP)")
 
 
 async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

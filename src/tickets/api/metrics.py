@@ -67,6 +67,12 @@ class ServiceMetrics:
         self.enrichment_failures = Counter(
             "tickets_enrichment_failures", "Enrichment attempts that raised.", registry=r
         )
+        self.model_reloads = Counter(
+            "tickets_model_reloads",
+            "Champion reloads after a promotion or rollback (reloaded, failed).",
+            ("outcome",),
+            registry=r,
+        )
         self.pending = self._gauge("tickets_enrichment_pending", "Tickets waiting for enrichment.")
         self.review_ratio = self._gauge("tickets_needs_review_ratio", "Needs-review share.")
         self.failure_ratio = self._gauge("tickets_retrieval_failure_ratio", "Retrieval failures.")

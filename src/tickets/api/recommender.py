@@ -8,6 +8,7 @@ reads (``outputs/retrieval/failures.jsonl``).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Sequence
@@ -159,6 +160,10 @@ def _starter_index(settings: ApiSettings, retrieval: Any) -> Path:
     warehouse = Warehouse.at(settings.starter_warehouse or "assets/sample")
     folder = settings.resolved_starter_dir / "index"
     corpus = load_corpus(warehouse, retrieval.graph.issue_column)
+    if len(corpus.tickets) > settings.starter_max_tickets:  # the most recent solved tickets
+        corpus = dataclasses.replace(
+            corpus, tickets=corpus.tickets[-settings.starter_max_tickets :]
+        )
     # no embedding cache: the build's calibration embeds hundreds of one-off self-queries
     embedder = make_embedder(retrieval.dense.batch_size, retrieval.dense.max_seq_length, None)
     report = build_index(

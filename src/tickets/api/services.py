@@ -3,7 +3,10 @@
 :class:`Services` owns the database engine, the repository, the key verifier, the rate
 limiter, the metrics and the enrichment worker. :class:`ModelLoader` loads the enricher in a
 background thread so the service answers ``/healthz`` at once and ``/readyz`` turns ready
-when the models and the index are in memory.
+when the models and the index are in memory. It then watches the champion marker that
+``retrain`` rewrites on a promotion or a rollback (``<outputs>/models/CHAMPION``, polled every
+``api.champion_poll_s`` seconds, or at once on ``SIGHUP``): the new champion and index are
+loaded in the background and swapped in when ready, so no request waits or is refused.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from tickets.api.storage.db import (
 from tickets.api.storage.migrate import upgrade
 from tickets.api.storage.repository import TicketRepository
 from tickets.api.worker import EnrichmentWorker, WorkerSettings, error_label
+from tickets.utils.champion import ChampionWatcher
 
 log = logging.getLogger(__name__)
 
@@ -46,23 +50,60 @@ class ModelState:
 
 
 class ModelLoader:
-    def __init__(self, factory: EnricherFactory | None, worker: EnrichmentWorker) -> None:
+    def __init__(
+        self, factory: EnricherFactory | None, worker: EnrichmentWorker, metrics: ServiceMetrics
+    ) -> None:
         self.factory = factory
         self.worker = worker
+        self.metrics = metrics
         self.state = ModelState(status="loading" if factory else "disabled")
+        self._reload = threading.Event()  # set by SIGHUP (or a test) to reload at once
+        self._stop = threading.Event()
 
     def start(self, settings: ApiSettings) -> None:
         if self.factory is None:
             return
         threading.Thread(
-            target=self._load, args=(settings,), name="model-loader", daemon=True
+            target=self._run, args=(settings,), name="model-loader", daemon=True
         ).start()
 
-    def _load(self, settings: ApiSettings) -> None:
+    def stop(self) -> None:
+        self._stop.set()
+        self._reload.set()
+
+    def request_reload(self) -> None:
+        """Load the champion again now (the ``SIGHUP`` handler)."""
+        self._reload.set()
+
+    def _run(self, settings: ApiSettings) -> None:
+        watcher = ChampionWatcher(settings.resolved_models_dir)
+        watcher.changed()  # prime: the marker as it is now is what the first load sees
+        self._load(settings)
+        poll = settings.champion_poll_s or None  # 0: only SIGHUP reloads
+        while not self._stop.is_set():
+            signalled = self._reload.wait(poll)
+            self._reload.clear()
+            if self._stop.is_set():
+                return
+            if watcher.changed() or signalled:
+                log.info("champion changed (%s): reloading the models", watcher.path)
+                self._load(settings, reload=True)
+
+    def _load(self, settings: ApiSettings, reload: bool = False) -> None:
         assert self.factory is not None
+        started = time.monotonic() if reload else self.state.started
         try:
             enricher = self.factory(settings)
         except Exception as err:
+            if reload:  # keep serving the models already loaded
+                self.metrics.model_reloads.labels(outcome="failed").inc()
+                log.error(
+                    "could not reload the models (%s: %s); still serving %s",
+                    error_label(err),
+                    _first_line(err),
+                    self.state.detail,
+                )
+                return
             self.state.status, self.state.detail = "failed", error_label(err)
             log.error(
                 "could not load the models (%s: %s); tickets are stored as pending",
@@ -70,10 +111,17 @@ class ModelLoader:
                 _first_line(err),
             )
             return
-        self.worker.set_enricher(enricher)
-        self.state.seconds = round(time.monotonic() - self.state.started, 2)
+        self.worker.set_enricher(enricher)  # one attribute swap: the next batch uses it
+        self.state.seconds = round(time.monotonic() - started, 2)
         self.state.status, self.state.detail = "ready", enricher.version
-        log.info("models ready in %.1fs: %s", self.state.seconds, enricher.version)
+        if reload:
+            self.metrics.model_reloads.labels(outcome="reloaded").inc()
+        log.info(
+            "models %s in %.1fs: %s",
+            "reloaded" if reload else "ready",
+            self.state.seconds,
+            enricher.version,
+        )
 
 
 def _first_line(err: BaseException) -> str:
@@ -119,7 +167,7 @@ class Services:
             limiter=RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst),
             metrics=metrics,
             worker=worker,
-            loader=ModelLoader(factory if settings.load_models else None, worker),
+            loader=ModelLoader(factory if settings.load_models else None, worker, metrics),
         )
 
     def start(self) -> None:
@@ -127,6 +175,7 @@ class Services:
         self.loader.start(self.settings)
 
     def stop(self) -> None:
+        self.loader.stop()
         self.worker.stop()
         self.engine.dispose()
 

@@ -44,7 +44,7 @@ class ApiSettings(BaseSettings):
     enrichment_timeout_s: float = Field(default=2.0, gt=0)  # slower → stored as pending
     enrichment_batch: int = Field(default=16, ge=1)  # tickets categorised together at most
     enrichment_max_queue: int = Field(default=128, ge=1)  # beyond: answer pending at once
-    enrichment_budget_s: float = Field(default=0.2, gt=0)  # predicted wait above: pending at once
+    enrichment_budget_s: float = Field(default=0.15, gt=0)  # predicted wait above: pending at once
     retry_interval_s: float = Field(default=5.0, gt=0)
     retry_batch: int = Field(default=50, ge=1)
     retry_lease_s: float = Field(default=120.0, gt=0)
@@ -57,9 +57,12 @@ class ApiSettings(BaseSettings):
     tracking_uri: str | None = None  # None → sqlite:///<outputs>/mlflow.db
     review_threshold: float | None = Field(default=None, ge=0, le=1)  # None: the model's own
     index_dir: Path | None = None  # None → <outputs>/index
+    models_dir: Path | None = None  # None → <outputs>/models (where retrain writes CHAMPION)
+    champion_poll_s: float = Field(default=5.0, ge=0)  # 0: never reload (SIGHUP still does)
     starter_dir: Path | None = None  # None → <outputs>/api/starter
     starter_warehouse: Path | None = None  # warehouse the starter model and index learn from
     build_starter: bool = True
+    starter_max_tickets: int = Field(default=1000, ge=10)  # solved tickets in a starter index
     top_k: int = Field(default=5, ge=1, le=50)
     retrieval: dict[str, object] = Field(default_factory=dict)  # the resolved retrieval config
     failure_log: Path | None = None  # None → <outputs>/retrieval/failures.jsonl
@@ -104,6 +107,10 @@ class ApiSettings(BaseSettings):
     @property
     def resolved_index_dir(self) -> Path:
         return self.index_dir or self.outputs / "index"
+
+    @property
+    def resolved_models_dir(self) -> Path:
+        return self.models_dir or self.outputs / "models"
 
     @property
     def resolved_starter_dir(self) -> Path:

@@ -30,6 +30,8 @@ from tickets.api.storage.repository import TicketRepository
 
 log = logging.getLogger(__name__)
 
+BACKLOG_PAUSE_S = 0.05  # between retry batches while a backlog drains (live tickets go first)
+
 
 @dataclass(frozen=True)
 class WorkerSettings:
@@ -41,7 +43,7 @@ class WorkerSettings:
     retry_max_attempts: int = 10
     retry_min_age_s: float = 10.0  # younger pending tickets are probably still queued
     max_queue: int = 128  # intake answers "pending" at once when this many wait (overload)
-    budget_s: float = 0.2  # ... or when the predicted wait for enrichment exceeds this
+    budget_s: float = 0.15  # ... or when the predicted wait for enrichment exceeds this
     retry_chunk: int = 4  # retried tickets enriched together (small: live tickets wait less)
 
 
@@ -70,6 +72,7 @@ class EnrichmentWorker:
         self.settings = settings
         self.enricher: Enricher | None = None
         self.seconds_per_ticket = 0.0  # moving average of the enrichment time per ticket
+        self._in_flight = 0  # tickets of the batch being enriched now
         self._lanes: Lanes[_Job] = Lanes()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -110,7 +113,7 @@ class EnrichmentWorker:
         """Admission control: the queue is full, or the tickets ahead of this one would take
         longer than the latency budget at the recently measured speed."""
         waiting = self._lanes.live_waiting
-        predicted = (waiting + 1) * self.seconds_per_ticket
+        predicted = (self._in_flight + waiting + 1) * self.seconds_per_ticket
         return waiting >= self.settings.max_queue or predicted > self.settings.budget_s
 
     async def enrich_within(self, ticket: TicketText) -> Enrichment | None:
@@ -144,6 +147,7 @@ class EnrichmentWorker:
         live = [j for j in jobs if j.future.set_running_or_notify_cancel()]
         if not live:  # every request gave up waiting: the retrier will take these tickets
             return
+        self._in_flight = len(live)
         try:
             self._complete(live, split_on_failure=True)
         except Exception as err:  # never let the worker thread die
@@ -151,6 +155,8 @@ class EnrichmentWorker:
             for job in live:
                 if not job.future.done():
                     job.future.set_exception(err)
+        finally:
+            self._in_flight = 0
 
     def _complete(self, jobs: list[_Job], split_on_failure: bool) -> None:
         started = time.perf_counter()
@@ -207,13 +213,19 @@ class EnrichmentWorker:
 
     # -- retrier thread -------------------------------------------------------------------
     def _retry_loop(self) -> None:
-        while not self._stop.wait(self.settings.retry_interval_s):
+        """Every ``retry_interval_s``; at once again while full batches keep completing, so a
+        backlog (after an overload or an outage) drains at the enricher's speed."""
+        delay = self.settings.retry_interval_s
+        while not self._stop.wait(delay):
             try:
-                self.retry_pending()
+                done = self.retry_pending()
             except Exception as err:
+                done = 0
                 log.warning(
                     "pending-enrichment retry failed (%s); will try again", error_label(err)
                 )
+            backlog = done >= self.settings.retry_batch
+            delay = BACKLOG_PAUSE_S if backlog else self.settings.retry_interval_s
 
     def retry_pending(self) -> int:
         """Enrich one batch of pending tickets; returns how many were completed."""

@@ -49,7 +49,9 @@ SETTING_KEYS = (
     "model_uri",
     "review_threshold",
     "build_starter",
+    "starter_max_tickets",
     "top_k",
+    "champion_poll_s",
     "log_level",
 )
 
@@ -63,6 +65,7 @@ def api_settings(cfg: DictConfig) -> ApiSettings:
         **values,
         outputs=Path(cfg.paths.outputs),
         index_dir=Path(cfg.paths.index),
+        models_dir=Path(cfg.paths.models),
         starter_warehouse=Path(cfg.paths.warehouse),
         tracking_uri=str(cfg.tracking.tracking_uri),
         failure_log=Path(retrieval["failure_log"]),
