@@ -23,6 +23,7 @@ from typing import Any
 
 import httpx
 import numpy as np
+from raw_http import HttpError, RawClient, Response
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUEST_TIMEOUT_S = 10.0
@@ -192,12 +193,12 @@ class Outcome:
     attempts: int = 1
 
 
-async def _post_once(client: httpx.AsyncClient, body: dict[str, Any], key: str) -> httpx.Response:
-    return await client.post("/v1/tickets", json=body, headers={"Idempotency-Key": key})
+async def _post_once(client: RawClient, body: dict[str, Any], key: str) -> Response:
+    return await client.post("/v1/tickets", body, {"Idempotency-Key": key})
 
 
 async def post_ticket(
-    client: httpx.AsyncClient, body: dict[str, Any], scheduled: float, retry_until: float | None
+    client: RawClient, body: dict[str, Any], scheduled: float, retry_until: float | None
 ) -> Outcome:
     """POST one ticket; with ``retry_until``, retry failures with the same idempotency key."""
     key, attempts, delay = uuid.uuid4().hex, 0, 0.1
@@ -206,7 +207,7 @@ async def post_ticket(
         try:
             response = await _post_once(client, body, key)
             status = response.status_code
-        except httpx.HTTPError:
+        except HttpError:
             status = 0
         if status in (200, 201) or retry_until is None or time.monotonic() > retry_until:
             break
@@ -232,11 +233,8 @@ async def open_loop(
     """Send ``rate`` tickets per second for ``duration`` seconds on a fixed schedule (open loop:
     a slow answer never delays the next request, so latency includes queueing)."""
     total = int(rate * duration)
-    limits = httpx.Limits(max_connections=512, max_keepalive_connections=512)
     headers = {"Authorization": f"Bearer {api_key}"}
-    async with httpx.AsyncClient(
-        base_url=url, headers=headers, timeout=REQUEST_TIMEOUT_S, limits=limits
-    ) as client:
+    async with RawClient(url, headers, REQUEST_TIMEOUT_S) as client:
         start = time.monotonic()
         retry_until = start + duration + 120 if retry else None
         tasks = []
@@ -256,9 +254,7 @@ async def read_loop(
     """GET /v1/tickets/{id} and /recommendations alternately at ``rate`` per second."""
     total = int(rate * duration)
     headers = {"Authorization": f"Bearer {api_key}"}
-    async with httpx.AsyncClient(
-        base_url=url, headers=headers, timeout=REQUEST_TIMEOUT_S
-    ) as client:
+    async with RawClient(url, headers, REQUEST_TIMEOUT_S) as client:
 
         async def one(i: int, scheduled: float) -> tuple[float, int]:
             path = f"/v1/tickets/{ticket_ids[i % len(ticket_ids)]}"
@@ -266,7 +262,7 @@ async def read_loop(
                 status = (
                     await client.get(path + ("/recommendations" if i % 2 else ""))
                 ).status_code
-            except httpx.HTTPError:
+            except HttpError:
                 status = 0
             return (time.monotonic() - scheduled) * 1e3, status
 

@@ -22,6 +22,7 @@ import resource
 import shutil
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from api_bench_lib import (
@@ -50,6 +51,9 @@ def summarise_intake(outcomes: list[Outcome], rate: float, elapsed: float) -> di
         "sent": len(outcomes),
         "achieved_rate": round(len(ok) / elapsed, 1),
         "errors": errors,
+        "error_statuses": dict(
+            Counter(str(o.status) for o in outcomes if o.status not in (200, 201))
+        ),
         "pending": pending,
         **stats,
         "passed": passed,

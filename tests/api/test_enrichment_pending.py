@@ -130,3 +130,26 @@ def test_a_backlog_drains_batch_after_batch_without_waiting_the_interval(make_se
     # four batches of at most two: at the 1 s interval alone that would take over 3 s
     assert repository.count_pending() == 0
     assert time.monotonic() - started < 2.9
+
+
+def test_while_shedding_an_admitted_ticket_waits_only_the_overload_timeout(make_service):
+    class Slow(KeywordEnricher):
+        def enrich(self, tickets):  # type: ignore[no-untyped-def]
+            time.sleep(0.8)
+            return super().enrich(tickets)
+
+    service = make_service(
+        Slow(), enrichment_budget_s=0.5, enrichment_overload_timeout_s=0.1, retry_min_age_s=0
+    )
+    worker = service.services.worker
+    worker.seconds_per_ticket = 0.3  # the measured speed is wrong: a batch takes 0.8 s
+    worker._last_shed = time.monotonic()  # intake has just shed a ticket (overload)
+    started = time.monotonic()
+    answer = service.client.post("/v1/tickets", json=BILLING, headers=service.auth()).json()
+    waited = time.monotonic() - started
+    assert answer["enrichment"] == "pending"  # admitted (0.3 s < 0.5 s budget), then gave up
+    assert waited < 0.6  # the 2 s enrichment_timeout_s would have waited out the 0.8 s batch
+    assert (
+        'tickets_enrichment_deferred_total{reason="timeout"} 1.0'
+        in service.client.get("/metrics").text
+    )

@@ -9,7 +9,7 @@ import pytest
 from tickets.models.ensemble import TicketClassifier, simplex_weights
 from tickets.models.factory import build_classifier, build_member
 from tickets.models.features import FeatureSchemaError
-from tickets.models.gbm import class_weights
+from tickets.models.labels import class_weights
 from tickets.models.neural import NeuralTicketClassifier
 
 from .builders import TINY_PARAMS, tiny_settings
@@ -39,6 +39,33 @@ def test_neural_training_is_deterministic_for_a_seed(labelled: pd.DataFrame) -> 
         for _ in range(2)
     ]
     assert np.array_equal(runs[0].predict_proba(NEW), runs[1].predict_proba(NEW))
+
+
+def test_linear_reads_structured_fields_as_one_hot_columns() -> None:
+    # the text says nothing; the caller decides the queue
+    tickets = pd.DataFrame(
+        {"subject": ["please help"] * 12, "body": [""] * 12, "customer_id": ["ann", "bob"] * 6}
+    )
+    labels = np.array(["hr", "it"] * 6)
+    linear = build_member("linear", TINY_PARAMS["linear"], seed=7, max_chars=1000)
+    assert linear.fit(tickets, labels).predict(tickets.head(2)).tolist() == ["hr", "it"]
+    text_only = build_member(
+        "linear", {**TINY_PARAMS["linear"], "structured_weight": 0.0}, seed=7, max_chars=1000
+    ).fit(tickets, labels)
+    assert len(set(text_only.predict(tickets.head(2)))) == 1
+
+
+def test_a_linear_model_saved_before_structured_columns_still_loads() -> None:
+    import pickle
+
+    tickets = pd.DataFrame({"subject": ["printer jam", "vpn down"] * 6, "body": [""] * 12})
+    labels = np.array(["hw", "net"] * 6)
+    linear = build_member("linear", TINY_PARAMS["linear"], seed=7, max_chars=1000)
+    linear.fit(tickets, labels)
+    del linear.__dict__["structured_weight"]  # what a model pickled by the previous release holds
+    loaded = pickle.loads(pickle.dumps(linear))
+    assert loaded.structured_weight == 0.0
+    assert loaded.predict(tickets.head(2)).tolist() == ["hw", "net"]
 
 
 def test_class_weights_follow_inverse_frequency_to_a_power() -> None:

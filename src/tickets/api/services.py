@@ -11,6 +11,7 @@ loaded in the background and swapped in when ready, so no request waits or is re
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -112,6 +113,12 @@ class ModelLoader:
             )
             return
         self.worker.set_enricher(enricher)  # one attribute swap: the next batch uses it
+        # the models and the index are long-lived: keep their millions of objects out of the
+        # garbage collector's full passes, which otherwise pause every request for tens of ms
+        # (on a reload, the replaced models' objects are unfrozen first so they can be freed)
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
         self.state.seconds = round(time.monotonic() - started, 2)
         self.state.status, self.state.detail = "ready", enricher.version
         if reload:
@@ -200,4 +207,5 @@ def worker_settings(settings: ApiSettings) -> WorkerSettings:
         retry_min_age_s=settings.retry_min_age_s,
         max_queue=settings.enrichment_max_queue,
         budget_s=settings.enrichment_budget_s,
+        overload_timeout_s=settings.enrichment_overload_timeout_s,
     )

@@ -45,6 +45,7 @@ class ApiSettings(BaseSettings):
     enrichment_batch: int = Field(default=16, ge=1)  # tickets categorised together at most
     enrichment_max_queue: int = Field(default=128, ge=1)  # beyond: answer pending at once
     enrichment_budget_s: float = Field(default=0.15, gt=0)  # predicted wait above: pending at once
+    enrichment_overload_timeout_s: float = Field(default=0.2, gt=0)  # the wait while shedding
     retry_interval_s: float = Field(default=5.0, gt=0)
     retry_batch: int = Field(default=50, ge=1)
     retry_lease_s: float = Field(default=120.0, gt=0)
@@ -62,7 +63,7 @@ class ApiSettings(BaseSettings):
     starter_dir: Path | None = None  # None → <outputs>/api/starter
     starter_warehouse: Path | None = None  # warehouse the starter model and index learn from
     build_starter: bool = True
-    starter_max_tickets: int = Field(default=1000, ge=10)  # solved tickets in a starter index
+    starter_max_tickets: int = Field(default=600, ge=10)  # solved tickets in a starter index
     top_k: int = Field(default=5, ge=1, le=50)
     retrieval: dict[str, object] = Field(default_factory=dict)  # the resolved retrieval config
     failure_log: Path | None = None  # None → <outputs>/retrieval/failures.jsonl

@@ -45,6 +45,7 @@ class WorkerSettings:
     max_queue: int = 128  # intake answers "pending" at once when this many wait (overload)
     budget_s: float = 0.15  # ... or when the predicted wait for enrichment exceeds this
     retry_chunk: int = 4  # retried tickets enriched together (small: live tickets wait less)
+    overload_timeout_s: float = 0.2  # the wait for enrichment while intake is shedding load
 
 
 @dataclass
@@ -73,6 +74,7 @@ class EnrichmentWorker:
         self.enricher: Enricher | None = None
         self.seconds_per_ticket = 0.0  # moving average of the enrichment time per ticket
         self._in_flight = 0  # tickets of the batch being enriched now
+        self._last_shed = float("-inf")  # when intake last answered "pending: busy"
         self._lanes: Lanes[_Job] = Lanes()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -104,10 +106,19 @@ class EnrichmentWorker:
         if self.enricher is None:
             future.set_exception(EnricherUnavailableError("models are still loading"))
         elif shed and self._overloaded():
+            self._last_shed = time.monotonic()
             future.set_exception(EnricherBusyError("enrichment queue full"))
         else:
             self._lanes.put(_Job(ticket, future), live)
         return future
+
+    def _wait_limit(self) -> float:
+        """How long a request waits for its enrichment: ``timeout_s`` normally; while intake is
+        shedding load, only ``overload_timeout_s``, so an admitted ticket that a misjudged
+        batch delays is answered pending at once instead of holding the tail latency."""
+        shedding = time.monotonic() - self._last_shed < 1.0
+        s = self.settings
+        return min(s.timeout_s, s.overload_timeout_s) if shedding else s.timeout_s
 
     def _overloaded(self) -> bool:
         """Admission control: the queue is full, or the tickets ahead of this one would take
@@ -122,7 +133,7 @@ class EnrichmentWorker:
         up cancels its job, so an overloaded worker never works for requests long gone."""
         future = self.submit(ticket, shed=True)
         try:
-            return await asyncio.wait_for(asyncio.wrap_future(future), self.settings.timeout_s)
+            return await asyncio.wait_for(asyncio.wrap_future(future), self._wait_limit())
         except TimeoutError:
             reason = "timeout"
         except EnricherUnavailableError:
@@ -214,9 +225,13 @@ class EnrichmentWorker:
     # -- retrier thread -------------------------------------------------------------------
     def _retry_loop(self) -> None:
         """Every ``retry_interval_s``; at once again while full batches keep completing, so a
-        backlog (after an overload or an outage) drains at the enricher's speed."""
+        backlog (after an overload or an outage) drains at the enricher's speed. While intake
+        is shedding load the retrier waits: the cores belong to the live requests then."""
         delay = self.settings.retry_interval_s
         while not self._stop.wait(delay):
+            if time.monotonic() - self._last_shed < self.settings.retry_interval_s:
+                delay = self.settings.retry_interval_s
+                continue
             try:
                 done = self.retry_pending()
             except Exception as err:

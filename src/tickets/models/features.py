@@ -166,6 +166,18 @@ class FeatureSchema:
             cache[column] = {level: i for i, level in enumerate(self.categories[column])}
         return cache[column]  # type: ignore[no-any-return]
 
+    def one_hot(self, frame: pd.DataFrame) -> sp.csr_matrix:
+        """One column per known level of each category; unknown or empty values: no column."""
+        codes = self.encode(frame)
+        blocks = [sp.csr_matrix((len(frame), 0), dtype=np.float32)]
+        for column, levels in self.categories.items():
+            code = codes[f"cat_{column}"].to_numpy()
+            rows = np.flatnonzero(code >= 0)
+            ones = np.ones(len(rows), dtype=np.float32)
+            shape = (len(frame), len(levels))
+            blocks.append(sp.csr_matrix((ones, (rows, code[rows])), shape=shape))
+        return sp.hstack(blocks, format="csr")  # type: ignore[no-any-return]
+
     def encode(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Category codes (-1 = unknown or empty) plus hour and weekday, one row per ticket."""
         out = {}

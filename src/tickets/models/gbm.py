@@ -15,15 +15,9 @@ from sklearn.decomposition import TruncatedSVD
 
 from tickets.models.embeddings import MINILM
 from tickets.models.features import DEFAULT_MAX_CHARS, FeatureSchema, TicketBatch, as_batch
+from tickets.models.labels import class_weights
 from tickets.models.splits import stratified_split
 from tickets.models.tfidf import TextSettings, project
-
-
-def class_weights(y: np.ndarray, power: float) -> np.ndarray:
-    """Per-row weight (n / (k · count))^power: 0 = none, 1 = fully balanced."""
-    classes, inverse, counts = np.unique(y, return_inverse=True, return_counts=True)
-    weight = (len(y) / (len(classes) * counts)) ** power
-    return weight[inverse]  # type: ignore[no-any-return]
 
 
 class LightGBMTicketClassifier(ClassifierMixin, BaseEstimator):

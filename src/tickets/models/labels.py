@@ -58,3 +58,10 @@ class LabelPlan:
     def unseen(self, labels: Iterable[object]) -> list[str]:
         """Labels of an evaluation file that the model has never seen in training."""
         return sorted(set(self.map(labels)) - set(self.classes))
+
+
+def class_weights(y: np.ndarray, power: float) -> np.ndarray:
+    """Per-row weight (n / (k · count))^power: 0 = none, 1 = fully balanced."""
+    classes, inverse, counts = np.unique(y, return_inverse=True, return_counts=True)
+    weight = (len(y) / (len(classes) * counts)) ** power
+    return weight[inverse]  # type: ignore[no-any-return]

@@ -2,6 +2,9 @@
 
 Probabilities are a softmax of the decision values; the wrapping :class:`TicketClassifier`
 fits a temperature on held-out tickets, so the baseline is calibrated like every other model.
+Structured fields known at arrival (channel, priority, product, segment, customer) that the
+input carries are added as one-hot columns scaled by ``structured_weight`` (0 = text only).
+Classes are weighted by inverse frequency to ``class_weight_power`` (0 = none, 1 = balanced).
 The word + char TF-IDF (:mod:`tickets.models.tfidf`) is shared with the other members of an
 ensemble that use the same settings, and computed once per batch.
 """
@@ -10,10 +13,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.svm import LinearSVC
 
-from tickets.models.features import DEFAULT_MAX_CHARS, TicketBatch, as_batch
+from tickets.models.features import DEFAULT_MAX_CHARS, FeatureSchema, TicketBatch, as_batch
+from tickets.models.labels import class_weights
 from tickets.models.tfidf import TextSettings
 
 
@@ -24,12 +29,14 @@ def softmax(scores: np.ndarray) -> np.ndarray:
 
 
 class LinearTicketClassifier(ClassifierMixin, BaseEstimator):
-    """TF-IDF (word + char) → LinearSVC; ``predict_proba`` = softmax(scale × decision)."""
+    """TF-IDF (word + char) and one-hot structured fields → LinearSVC;
+    ``predict_proba`` = softmax(scale × decision)."""
 
     def __init__(
         self,
         C: float = 0.5,
-        class_weight: str | None = "balanced",
+        class_weight_power: float = 0.5,
+        structured_weight: float = 0.5,
         word_ngrams: tuple[int, int] = (1, 2),
         char_ngrams: tuple[int, int] = (2, 5),
         min_df: int = 2,
@@ -39,7 +46,8 @@ class LinearTicketClassifier(ClassifierMixin, BaseEstimator):
         random_state: int = 0,
     ) -> None:
         self.C = C
-        self.class_weight = class_weight
+        self.class_weight_power = class_weight_power
+        self.structured_weight = structured_weight
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
         self.min_df = min_df
@@ -57,16 +65,29 @@ class LinearTicketClassifier(ClassifierMixin, BaseEstimator):
             self.min_df,
             self.max_features,
         )
-        self.vectorizer_, features = settings.fitted(batch)
-        self.svm_ = LinearSVC(
-            C=self.C, class_weight=self.class_weight, random_state=self.random_state
-        ).fit(features, y)
+        self.vectorizer_, text = settings.fitted(batch)
+        self.schema_ = FeatureSchema.fit(batch.frame, target=None)
+        self.svm_ = LinearSVC(C=self.C, random_state=self.random_state).fit(
+            self._design(batch, text), y, sample_weight=class_weights(y, self.class_weight_power)
+        )
         self.classes_ = self.svm_.classes_
         return self
 
+    def __setstate__(self, state: dict[str, object]) -> None:
+        """Models saved before structured columns existed were text-only: load them so."""
+        state.setdefault("structured_weight", 0.0)
+        super().__setstate__(state)
+
+    def _design(self, batch: TicketBatch, text: sp.csr_matrix) -> sp.csr_matrix:
+        if not self.structured_weight or not self.schema_.categories:
+            return text
+        structured = self.schema_.one_hot(batch.frame) * self.structured_weight
+        return sp.hstack([text, structured], format="csr")  # type: ignore[no-any-return]
+
     def decision_function(self, X: pd.DataFrame | TicketBatch) -> np.ndarray:
         batch = as_batch(X, self.max_chars)
-        scores = self.svm_.decision_function(batch.text_features(self.vectorizer_))
+        design = self._design(batch, batch.text_features(self.vectorizer_))
+        scores = self.svm_.decision_function(design)
         if scores.ndim == 1:  # two classes: sklearn returns one column
             scores = np.column_stack([-scores, scores])
         return scores  # type: ignore[no-any-return]

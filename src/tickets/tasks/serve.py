@@ -38,6 +38,7 @@ SETTING_KEYS = (
     "enrichment_timeout_s",
     "enrichment_max_queue",
     "enrichment_budget_s",
+    "enrichment_overload_timeout_s",
     "enrichment_batch",
     "retry_interval_s",
     "retry_batch",
