@@ -4,11 +4,13 @@
 
 Runs BM25 and dense once per query on StackFAQ (query → thread) and GitBugs Hadoop (newer →
 older duplicate, with and without the created-before restriction), then re-fuses the cached
-lists under every candidate setting. Tuning half: StackFAQ rephrase group 0 and the Hadoop
-queries with odd ids; held-out half: group 1 and even ids. Settings are ranked by the number
-of tuning sets on which the fused MRR is at least the best single method's (within 0.005),
-then by the mean margin over the best single method. Only the tuning halves decide; the
-held-out numbers are reported as they come.
+lists under every candidate setting: fixed weights (every normalisation pair, weighted and
+plain RRF), and query-adaptive weights (dense weight w minus shift × the query's share of
+identifier words, floored) on the normalisation pair that fixed weights use. Tuning half:
+StackFAQ rephrase group 0 and the Hadoop queries with odd ids; held-out half: group 1 and even
+ids. Settings are ranked by the number of tuning sets on which the fused MRR is at least the
+best single method's (within 0.005), then by the mean margin over the best single method.
+Only the tuning halves decide; the held-out numbers are reported as they come.
 """
 
 from __future__ import annotations
@@ -25,13 +27,19 @@ import numpy as np
 from tickets.retrieval.beir import BeirQuery, load_beir
 from tickets.retrieval.embedder import CachedEmbedder, MiniLMEmbedder
 from tickets.retrieval.evaluate import build_retriever, run_queries
-from tickets.retrieval.fusion import fuse
+from tickets.retrieval.fusion import fuse, query_weights
 from tickets.retrieval.hits import Hits
 from tickets.retrieval.metrics import rank_metrics
 from tickets.retrieval.settings import RetrievalSettings
+from tickets.retrieval.text import clean_query, identifier_share
 
 NORMALISATIONS = ("minmax", "zscore", "tmm")
 DENSE_WEIGHTS = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
+# query-adaptive weights: dense weight for a query without identifiers, shift, floor
+ADAPTIVE_NORMALISATION = {"bm25": "minmax", "dense": "tmm"}
+ADAPTIVE_WEIGHTS = (0.75, 0.8, 0.85, 0.9, 0.95)
+SHIFTS = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0)
+FLOORS = (0.2, 0.3, 0.4, 0.5)
 TIE = 0.005  # MRR differences below this count as a tie (the sets have 66 to 1249 queries)
 
 
@@ -76,6 +84,7 @@ def collect(root: Path, settings: RetrievalSettings, cache: Path) -> dict[str, l
                 "dense": o.retrieved.lists.get("dense", Hits.empty()),
                 "relevant": beir.qrels[o.query.query_id],
                 "tuning": is_tuning(o.query),
+                "share": identifier_share(clean_query(o.query.text, 2000).text),
             }
             for o in outcomes
         ]
@@ -100,16 +109,27 @@ def candidates() -> list[tuple[str, dict]]:
     for w in DENSE_WEIGHTS:
         found.append((f"weighted_rrf w={w}", {"method": "weighted_rrf", "w_dense": w}))
     found.append(("rrf k=60", {"method": "rrf", "w_dense": 0.5}))
+    for w, shift, floor in itertools.product(ADAPTIVE_WEIGHTS, SHIFTS, FLOORS):
+        params = {
+            "method": "score",
+            "normalisation": ADAPTIVE_NORMALISATION,
+            "w_dense": w,
+            "shift": shift,
+            "floor": floor,
+        }
+        found.append((f"adaptive w={w} shift={shift} floor={floor}", params))
     return found
 
 
 def ranker(params: dict) -> Callable[[dict], Hits]:
     weights = {"bm25": 1 - params["w_dense"], "dense": params["w_dense"]}
     normalisation = params.get("normalisation", "minmax")
+    shift, floor = params.get("shift", 0.0), params.get("floor", 0.0)
 
     def rank(row: dict) -> Hits:
         lists = {"bm25": row["bm25"], "dense": row["dense"]}
-        return fuse(lists, params["method"], weights, 60, normalisation)
+        adapted = query_weights(weights, row["share"], shift, floor)
+        return fuse(lists, params["method"], adapted, 60, normalisation)
 
     return rank
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tickets.retrieval.fusion import fuse
+from tickets.retrieval.fusion import fuse, query_weights
 from tickets.retrieval.hits import Hits
 
 BM25 = Hits(np.array([0, 1, 2]), np.array([3.0, 2.0, 1.0]))
@@ -52,3 +52,12 @@ def test_a_single_hit_list_does_not_lift_documents_it_did_not_return():
     fused = fuse({"bm25": single, "dense": DENSE}, "score", {"bm25": 0.5, "dense": 0.5})
     # doc7: 0.5*1 + 0.5*0 ; doc2: 0.5*0 + 0.5*1 ; doc3: 0 — a single hit normalises to 1
     assert fused.as_dict() == pytest.approx({7: 0.5, 2: 0.5, 3: 0.0})
+
+
+def test_query_weights_move_dense_weight_to_bm25_with_the_identifier_share():
+    weights = {"bm25": 0.05, "dense": 0.95}
+    assert query_weights(weights, 0.0, 2.5, 0.2) == pytest.approx(weights)
+    assert query_weights(weights, 0.2, 2.5, 0.2) == pytest.approx({"bm25": 0.55, "dense": 0.45})
+    # never below the floor, and the sum is kept
+    assert query_weights(weights, 0.6, 2.5, 0.2) == pytest.approx({"bm25": 0.8, "dense": 0.2})
+    assert query_weights(weights, 0.6, 0.0, 0.2) == pytest.approx(weights)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tickets.retrieval.text import EmptyQueryError, LexicalTokenizer, clean_query, guess_language
+from tickets.retrieval.text import (
+    EmptyQueryError,
+    LexicalTokenizer,
+    clean_query,
+    guess_language,
+    identifier_share,
+)
 
 
 def test_tokenizer_drops_stop_words_and_stems():
@@ -17,6 +23,18 @@ def test_tokenizer_keeps_identifiers_whole_and_in_parts():
         "nullpointerexception", "null", "pointer", "exception",
         "dfs.namenode.dir", "dfs", "namenode", "dir",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "share"),
+    [
+        ("How do I reset my password?", 0.0),
+        ("NullPointerException in dfs.namenode.dir after HDFS-1234", 0.6),
+        ("", 0.0),
+    ],
+)
+def test_identifier_share_counts_words_with_several_parts(text, share):
+    assert identifier_share(text) == pytest.approx(share)
 
 
 def test_tokenizer_without_splitting_keeps_only_whole_words():

@@ -6,6 +6,9 @@
   with the retriever's known floor), then take the weighted sum. A document missing from a list
   gets the list's floor: 0 for min-max and theoretical min-max, the lowest z-score for z-scores.
 
+The weights can follow the query (``query_weights``): the more of its words are identifiers
+(class names, config keys, issue keys), the more weight moves from dense to BM25.
+
 Which one is the default was chosen by evaluation (docs/evaluation.md), not by taste.
 """
 
@@ -51,6 +54,22 @@ def fuse(
             for name, hits in present.items()
         }
     return _weighted_sum(present, contributions, None if method == "rrf" else weights)
+
+
+def query_weights(
+    weights: Mapping[str, float], identifier_share: float, shift: float, floor: float
+) -> dict[str, float]:
+    """Per-query weights: ``shift × identifier_share`` of the dense weight moves to BM25.
+
+    The dense weight never drops below ``floor`` (nor rises); the sum is unchanged, so
+    ``shift = 0`` gives ``weights`` back.
+    """
+    adapted = dict(weights)
+    dense = adapted.get("dense", 0.0)
+    moved = min(shift * identifier_share, max(dense - floor, 0.0))
+    adapted["dense"] = dense - moved
+    adapted["bm25"] = adapted.get("bm25", 0.0) + moved
+    return adapted
 
 
 def _weighted_sum(

@@ -2,7 +2,8 @@
 
 For each query:
 1. BM25 and dense each return their ``fusion.candidates`` best documents;
-2. ``hybrid`` fuses them with the configured fusion (``rrf`` is also kept, as the baseline);
+2. ``hybrid`` fuses them with the configured fusion (``rrf`` is also kept, as the baseline),
+   with weights that move towards BM25 as the query's share of identifier words grows;
 3. ``graph`` seeds personalised PageRank with the top hybrid hits and the query's entities,
    reads the mass that lands on document nodes, and fuses it with the hybrid score.
 """
@@ -18,11 +19,12 @@ import numpy as np
 from tickets.retrieval.collection import Collection
 from tickets.retrieval.embedder import Embedder
 from tickets.retrieval.entities import EntityExtractor
-from tickets.retrieval.fusion import fuse
+from tickets.retrieval.fusion import fuse, query_weights
 from tickets.retrieval.graph import entity_node, node_id
 from tickets.retrieval.hits import Hits, top_k
 from tickets.retrieval.ppr import GraphMatrix, personalised_pagerank
 from tickets.retrieval.settings import FusionSettings, GraphSettings
+from tickets.retrieval.text import identifier_share
 
 
 @dataclass
@@ -107,7 +109,7 @@ class Retriever:
         out.lists["hybrid"] = fuse(
             pair,
             self.fusion.method,
-            self.fusion.weights,
+            self._weights(query),
             self.fusion.rrf_k,
             self.fusion.normalisation,
         )
@@ -117,6 +119,14 @@ class Retriever:
             fusion=(time.perf_counter() - end) * 1e3,
         )
         return out
+
+    def _weights(self, query: str) -> dict[str, float]:
+        """The fusion weights for this query (more BM25 for identifier-heavy queries)."""
+        fusion = self.fusion
+        share = identifier_share(query)
+        return query_weights(
+            fusion.weights, share, fusion.identifier_shift, fusion.identifier_floor
+        )
 
     def walk(
         self,

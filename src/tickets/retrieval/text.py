@@ -84,14 +84,28 @@ class LexicalTokenizer:
         lower = raw.lower()
         if not self.split_identifiers:
             return [lower]
-        parts = [p for p in _PART.split(raw) if p]
-        pieces = [c.lower() for p in parts for c in (_CAMEL.findall(p) or [p])]
+        pieces = [c.lower() for c in _identifier_parts(raw)]
         if len(pieces) <= 1:
             return [lower]
         return [lower, *pieces]
 
     def _stem(self, word: str) -> str:
         return self._stemmer.stemWord(word) if self._stemmer is not None else word
+
+
+def identifier_share(text: str) -> float:
+    """The share of the words of ``text`` that are identifiers (``NullPointerException``,
+    ``dfs.namenode.dir``, ``HDFS-1234``): words with more than one part. 0 for no words."""
+    words = _WORD.findall(text or "")
+    if not words:
+        return 0.0
+    return sum(len(_identifier_parts(w)) > 1 for w in words) / len(words)
+
+
+def _identifier_parts(raw: str) -> list[str]:
+    """CamelCase, digit and separator (``._-/:``) parts of one word, case kept."""
+    parts = [p for p in _PART.split(raw) if p]
+    return [c for p in parts for c in (_CAMEL.findall(p) or [p])]
 
 
 @dataclass(frozen=True)
