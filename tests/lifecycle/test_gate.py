@@ -65,6 +65,19 @@ def test_a_class_falling_more_than_the_limit_fails_even_with_a_better_average():
     assert not drop.passed and drop.value == 0.1 and "'network'" in drop.detail
 
 
+def test_one_misfiled_ticket_in_a_small_class_is_within_the_allowance():
+    # 8 holdout tickets: one error takes F1 from 1.0 to 16/17 = 0.941 (a fall of 0.059 > 0.05),
+    # and one ticket of 8 is allowed 1/15 = 0.067; two errors (0.875 → fall 0.125) are not
+    small = {"support": {"firmware": 8}}
+    champion = entry("1", 0.80, {"firmware": 1.0})
+    champion["holdout"].update(small)
+    one_error = entry("2", 0.85, {"firmware": 16 / 17})
+    two_errors = entry("3", 0.85, {"firmware": 0.875})
+    assert checks(gate_categoriser("c", champion, one_error, LIMITS))["class_f1_drop"].passed
+    failed = checks(gate_categoriser("c", champion, two_errors, LIMITS))["class_f1_drop"]
+    assert not failed.passed and failed.limit == round(1 / 15, 4)
+
+
 def test_classes_below_the_support_floor_are_not_judged():
     # tiny (2 holdout tickets) collapses 0.80 → 0.0 but min_class_support is 5
     challenger = entry("2", 0.85, {"billing": 0.95, "network": 0.75, "tiny": 0.0})

@@ -52,6 +52,23 @@ def test_an_up_to_date_index_is_left_alone(warehouse_dir, tmp_path, embedder):
     assert build(warehouse_dir, tmp_path / "index", embedder).mode == "unchanged"
 
 
+def test_new_fusion_settings_refit_the_confidence_and_warn_until_then(
+    warehouse_dir, tmp_path, embedder
+):
+    build(warehouse_dir, tmp_path / "index", embedder)
+    other = RetrievalSettings.from_dict({"fusion": {"weights": {"bm25": 0.5, "dense": 0.5}}})
+    stale = load_index(tmp_path / "index", other, embedder)
+    assert any("retrieval.fusion settings differ" in w for w in stale.warnings)
+    assert load_index(tmp_path / "index", RetrievalSettings(), embedder).warnings == []
+
+    report = build(warehouse_dir, tmp_path / "index", embedder, other)
+    assert report.mode == "update" and report.new_tickets == 0
+    assert report.calibration.get("kept") is None  # refitted on the new fused scores
+    assert IndexStamp.read(tmp_path / "index").fusion["weights"] == {"bm25": 0.5, "dense": 0.5}
+    assert load_index(tmp_path / "index", other, embedder).warnings == []
+    assert build(warehouse_dir, tmp_path / "index", embedder, other).mode == "unchanged"
+
+
 def test_a_crash_mid_build_leaves_the_previous_index_in_use(
     warehouse_dir, tmp_path, embedder, monkeypatch
 ):

@@ -40,6 +40,7 @@ from tickets.retrieval.store import (
     INDEX_FORMAT_VERSION,
     IndexStamp,
     IndexUnavailableError,
+    fusion_signature,
     load_index,
 )
 from tickets.utils.io import atomic_directory
@@ -76,7 +77,8 @@ def build_index(
     if job.previous is not None:
         seen = _indexed_ticket_ids(job.target)
         fresh = [t for t in corpus.tickets if t.doc_id not in seen]
-        if not fresh and job.previous.sources.get("kb_fingerprint") == kb_print:
+        same_kb = job.previous.sources.get("kb_fingerprint") == kb_print
+        if not fresh and same_kb and job.previous.fusion == fusion_signature(settings):
             return BuildReport("unchanged", job.target, len(seen), job.previous.counts["kb"], 0)
     with atomic_directory(job.target) as staging:
         tickets_c, kb_c = _write_collections(job, staging, fresh)
@@ -180,7 +182,8 @@ def _graph_doc(doc: Document, extractor: EntityExtractor, kb_ids: set[str]) -> G
 
 def _calibrate(job: _Job, staging: Path) -> dict[str, object]:
     old = job.target / CALIBRATION_FILE
-    if job.previous is not None and old.is_file():
+    same_fusion = job.previous is not None and job.previous.fusion == fusion_signature(job.settings)
+    if same_fusion and old.is_file():
         shutil.copy2(old, staging / CALIBRATION_FILE)
         return {"kept": True}
     index = load_index(staging, job.settings, job.embedder)
@@ -233,6 +236,7 @@ def _stamp(
         products=job.corpus.products,
         counts={"tickets": tickets_c.size, "kb": kb_c.size},
         sources={**(sources or {}), "kb_fingerprint": kb_print},
+        fusion=fusion_signature(settings),
         built_at=previous.built_at if previous else now,
         updated_at=now,
         code_version=_code_version(),

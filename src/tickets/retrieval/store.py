@@ -57,6 +57,7 @@ class IndexStamp:
     products: list[str]
     counts: dict[str, int]
     sources: dict[str, Any] = field(default_factory=dict)
+    fusion: dict[str, Any] = field(default_factory=dict)  # what the confidence was fitted on
     built_at: str = ""
     updated_at: str = ""
     code_version: str = ""
@@ -139,6 +140,12 @@ def load_index(folder: Path, settings: RetrievalSettings, embedder: Embedder) ->
     return LoadedIndex(folder, stamp, retriever, confidence, warnings)
 
 
+def fusion_signature(settings: RetrievalSettings) -> dict[str, Any]:
+    """The fusion settings as stored in the stamp (JSON round-trip, so stored and current
+    compare equal)."""
+    return json.loads(json.dumps(settings.fusion.__dict__))
+
+
 def _drift_warnings(
     stamp: IndexStamp, settings: RetrievalSettings, embedder: Embedder
 ) -> list[str]:
@@ -152,5 +159,10 @@ def _drift_warnings(
         warnings.append(
             "retrieval.lexical settings differ from the ones the index was built with; the "
             f"index's own are used. Rebuild ('{BUILD_COMMAND} --rebuild') to apply the new ones"
+        )
+    if stamp.fusion != fusion_signature(settings):
+        warnings.append(
+            "retrieval.fusion settings differ from the ones the index's confidence model was "
+            f"fitted on, so confidences are off; run '{BUILD_COMMAND}' to refit it"
         )
     return warnings
