@@ -7,6 +7,7 @@ timeout, and every wait has a deadline, so a run always stops by itself.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import datetime
 import os
@@ -28,6 +29,19 @@ from raw_http import HttpError, RawClient, Response
 ROOT = Path(__file__).resolve().parents[1]
 REQUEST_TIMEOUT_S = 10.0
 P99_TARGET_MS = 250.0
+
+
+def add_server_arguments(parser: argparse.ArgumentParser, duration: float) -> None:
+    """The flags the load and crash benchmarks share: database, data, the rate and its length,
+    and how the server is started."""
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--pg-url", default=os.environ.get("TICKETS_TEST_DATABASE_URL"))
+    parser.add_argument("--warehouse", default=str(ROOT / "assets" / "sample"))
+    parser.add_argument("--outputs", default=str(ROOT / "outputs" / "bench_api"))
+    parser.add_argument("--rate", type=float, default=100.0)
+    parser.add_argument("--duration", type=float, default=duration)
+    parser.add_argument("--ready-timeout", type=float, default=600.0)
+    parser.add_argument("--override", action="append", default=[], help="extra key=value for serve")
 
 
 def free_port() -> int:

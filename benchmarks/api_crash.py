@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import sys
 import threading
 import time
@@ -25,10 +24,10 @@ from collections import Counter
 from pathlib import Path
 
 from api_bench_lib import (
-    ROOT,
     Database,
     Outcome,
     Server,
+    add_server_arguments,
     latency_stats,
     machine_note,
     open_loop,
@@ -165,17 +164,10 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
-    parser.add_argument("--pg-url", default=os.environ.get("TICKETS_TEST_DATABASE_URL"))
-    parser.add_argument("--warehouse", default=str(ROOT / "assets" / "sample"))
-    parser.add_argument("--outputs", default=str(ROOT / "outputs" / "bench_api"))
-    parser.add_argument("--rate", type=float, default=100.0)
-    parser.add_argument("--duration", type=float, default=30.0)
+    add_server_arguments(parser, duration=30.0)
     parser.add_argument("--kill-after", type=float, default=10.0)
     parser.add_argument("--wait-for", default="/readyz", help="/readyz, or /healthz without models")
-    parser.add_argument("--ready-timeout", type=float, default=600.0)
     parser.add_argument("--drain-timeout", type=float, default=180.0)
-    parser.add_argument("--override", action="append", default=[], help="extra key=value for serve")
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--json")
     return parser.parse_args()

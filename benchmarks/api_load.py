@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import resource
 import shutil
 import sys
@@ -27,10 +26,10 @@ from pathlib import Path
 
 from api_bench_lib import (
     P99_TARGET_MS,
-    ROOT,
     Database,
     Outcome,
     Server,
+    add_server_arguments,
     latency_stats,
     machine_note,
     open_loop,
@@ -162,12 +161,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
-    parser.add_argument("--pg-url", default=os.environ.get("TICKETS_TEST_DATABASE_URL"))
-    parser.add_argument("--warehouse", default=str(ROOT / "assets" / "sample"))
-    parser.add_argument("--outputs", default=str(ROOT / "outputs" / "bench_api"))
-    parser.add_argument("--rate", type=float, default=100.0)
-    parser.add_argument("--duration", type=float, default=60.0)
+    add_server_arguments(parser, duration=60.0)
     parser.add_argument("--read-rate", type=float, default=100.0)
     parser.add_argument("--read-duration", type=float, default=20.0)
     parser.add_argument(
@@ -179,8 +173,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--drain-timeout", type=float, default=300.0, help="max wait for the backlog"
     )
-    parser.add_argument("--ready-timeout", type=float, default=600.0)
-    parser.add_argument("--override", action="append", default=[], help="extra key=value for serve")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     parser.add_argument("--fresh", action="store_true", help="delete the starter model and index")
     parser.add_argument("--json", help="write the report here")

@@ -5,9 +5,7 @@ Hashing runs in a background thread (hashlib releases the GIL) while the engine 
 
 from __future__ import annotations
 
-import subprocess
 from concurrent.futures import Future, ThreadPoolExecutor
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -52,23 +50,3 @@ class BackgroundFingerprint:
             return self._future.result()
         finally:
             self._pool.shutdown(wait=False)
-
-
-def code_version() -> str:
-    """``git describe`` of the checkout when available, else the installed package version."""
-    root = Path(__file__).resolve().parents[3]
-    try:
-        out = subprocess.run(
-            ["git", "describe", "--always", "--dirty", "--tags"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        )
-        return out.stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        try:
-            return f"tickets {metadata.version('tickets')}"
-        except metadata.PackageNotFoundError:
-            return "unknown"

@@ -23,7 +23,7 @@ from tickets.analytics.console_summary import print_summary
 from tickets.analytics.drivers import FEATURES
 from tickets.analytics.engine import connect_engine
 from tickets.analytics.errors import AnalyticsError
-from tickets.analytics.fingerprint import BackgroundFingerprint, code_version
+from tickets.analytics.fingerprint import BackgroundFingerprint
 from tickets.analytics.html_report import render_report
 from tickets.analytics.loader import DataProfile, load_tables, profile
 from tickets.analytics.satisfaction import DriverSection, driver_section
@@ -34,6 +34,7 @@ from tickets.utils.io import atomic_directory, write_json_atomic
 from tickets.utils.logging import console
 from tickets.utils.progress import progress_bar
 from tickets.utils.timeutil import run_stamp, utc_now
+from tickets.utils.version import code_version
 
 STEPS = 12
 

@@ -210,7 +210,7 @@ def _volume_anomalies(
 
 
 def manifest(settings: AnomalySettings, run: AnomalyRun, ctx_files: int) -> dict[str, Any]:
-    from tickets.anomaly.versioning import code_version
+    from tickets.utils.version import code_version
 
     return {
         "command": "anomalies",

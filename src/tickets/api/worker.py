@@ -116,9 +116,12 @@ class EnrichmentWorker:
         """How long a request waits for its enrichment: ``timeout_s`` normally; while intake is
         shedding load, only ``overload_timeout_s``, so an admitted ticket that a misjudged
         batch delays is answered pending at once instead of holding the tail latency."""
-        shedding = time.monotonic() - self._last_shed < 1.0
         s = self.settings
-        return min(s.timeout_s, s.overload_timeout_s) if shedding else s.timeout_s
+        return min(s.timeout_s, s.overload_timeout_s) if self._shed_within(1.0) else s.timeout_s
+
+    def _shed_within(self, seconds: float) -> bool:
+        """Intake answered a ticket "pending: busy" in the last ``seconds``."""
+        return time.monotonic() - self._last_shed < seconds
 
     def _overloaded(self) -> bool:
         """Admission control: the queue is full, or the tickets ahead of this one would take
@@ -229,7 +232,7 @@ class EnrichmentWorker:
         is shedding load the retrier waits: the cores belong to the live requests then."""
         delay = self.settings.retry_interval_s
         while not self._stop.wait(delay):
-            if time.monotonic() - self._last_shed < self.settings.retry_interval_s:
+            if self._shed_within(self.settings.retry_interval_s):
                 delay = self.settings.retry_interval_s
                 continue
             try:

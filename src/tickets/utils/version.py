@@ -1,4 +1,4 @@
-"""The code version recorded in manifests: ``git describe`` of the checkout, else the package's."""
+"""The code version recorded in manifests and reports."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from pathlib import Path
 
 
 def code_version() -> str:
+    """``git describe`` of the checkout when available, else the installed package version."""
     root = Path(__file__).resolve().parents[3]
     try:
         out = subprocess.run(
-            ["git", "-C", str(root), "describe", "--always", "--dirty"],
+            ["git", "describe", "--always", "--dirty", "--tags"],
+            cwd=root,
             capture_output=True,
             text=True,
             timeout=5,
@@ -20,6 +22,6 @@ def code_version() -> str:
         return out.stdout.strip()
     except (OSError, subprocess.SubprocessError):
         try:
-            return metadata.version("tickets")
+            return f"tickets {metadata.version('tickets')}"
         except metadata.PackageNotFoundError:
             return "unknown"
