@@ -4,9 +4,12 @@
         generator.bronze=false
     python benchmarks/retrieval_bench.py --warehouse /tmp/gen100k --work /tmp/retrieval_bench
 
-Steps, each timed on this machine with the real all-MiniLM-L6-v2:
-1. full build of every solved ticket with text (an empty embedding cache, so every vector is
-   computed; identical texts are embedded once);
+Steps, each timed on this machine with the configured encoder (``--encoder``: ``static``, the
+default, distilled from all-MiniLM-L6-v2 and adapted to the corpus during the build; or
+``minilm``, the model itself):
+1. full build of every solved ticket with text (empty caches, so every vector is computed,
+   and for ``static`` also the distilled base table and MiniLM's vectors of the adaptation
+   sample; identical texts are embedded once);
 2. incremental add: an index of all but the newest ``--add`` tickets (built from the cache
    of step 1, untimed), then the timed update that embeds and adds the newest ``--add``
    (embedder without cache, so those vectors are really computed);
@@ -34,23 +37,37 @@ import numpy as np
 from tickets.data.warehouse import Warehouse
 from tickets.retrieval.builder import build_index
 from tickets.retrieval.corpus import Corpus, load_corpus
-from tickets.retrieval.embedder import CachedEmbedder, Embedder, MiniLMEmbedder
+from tickets.retrieval.embedder import CachedEmbedder, Embedder, MiniLMEmbedder, make_embedder
 from tickets.retrieval.recommender import Recommender
 from tickets.retrieval.settings import RetrievalSettings
+from tickets.retrieval.static_embedder import static_of
 from tickets.retrieval.store import load_index
 
-EmbedderFactory = Callable[[], Embedder]
+EmbedderFactory = Callable[[Path | None], Embedder]  # embedding cache folder -> embedder
 
 
-def minilm(settings: RetrievalSettings) -> EmbedderFactory:
+def configured(settings: RetrievalSettings) -> EmbedderFactory:
+    return lambda cache=None: make_embedder(settings.dense, cache)
+
+
+def minilm(settings: RetrievalSettings) -> Callable[[], Embedder]:
     return lambda: MiniLMEmbedder(settings.dense.batch_size, settings.dense.max_seq_length)
+
+
+def _cache_counts(embedder: Embedder) -> tuple[int, int]:
+    """(texts MiniLM embedded, texts read from its cache) for either encoder."""
+    static = static_of(embedder)
+    cached = static.teacher if static is not None else embedder
+    if isinstance(cached, CachedEmbedder):
+        return cached.misses, cached.hits
+    return 0, 0
 
 
 def bench_build(
     corpus: Corpus, work: Path, settings: RetrievalSettings, make: EmbedderFactory
 ) -> dict:
     shutil.rmtree(work / "cache", ignore_errors=True)
-    embedder = CachedEmbedder(make(), work / "cache")
+    embedder = make(work / "cache")
     start, cpu = time.perf_counter(), time.process_time()
     report = build_index(corpus, work / "index_full", settings, embedder, rebuild=True)
     seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
@@ -60,8 +77,9 @@ def bench_build(
         "seconds": round(seconds, 1),
         "cpu_seconds": round(cpu_seconds, 1),
         "steps": report.seconds,
-        "texts_embedded": embedder.misses,
-        "texts_from_cache": embedder.hits,
+        "minilm_texts_embedded": _cache_counts(embedder)[0],
+        "minilm_texts_from_cache": _cache_counts(embedder)[1],
+        "static_embedder": getattr(static_of(embedder), "report", None),
         "graph_nodes": report.graph_nodes,
         "graph_edges": report.graph_edges,
     }
@@ -71,9 +89,9 @@ def bench_add(
     corpus: Corpus, work: Path, settings: RetrievalSettings, make: EmbedderFactory, count: int
 ) -> dict:
     older = dataclasses.replace(corpus, tickets=corpus.tickets[:-count])
-    cached = CachedEmbedder(make(), work / "cache")
+    cached = make(work / "cache")
     build_index(older, work / "index_add", settings, cached, rebuild=True)
-    embedder = make()  # no cache: the new tickets are embedded for real
+    embedder = make(None)  # no cache: the new tickets are embedded for real
     start, cpu = time.perf_counter(), time.process_time()
     report = build_index(corpus, work / "index_add", settings, embedder)
     seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
@@ -86,7 +104,7 @@ def bench_add(
     }
 
 
-def bench_throughput(corpus: Corpus, make: EmbedderFactory, count: int = 400) -> dict:
+def bench_throughput(corpus: Corpus, make: Callable[[], Embedder], count: int = 400) -> dict:
     """Embedding speed on one thread, per CPU-second: what an idle core does, whatever the load.
 
     With two threads on a busy machine, OpenMP threads spin while waiting for each other and
@@ -118,7 +136,7 @@ def bench_recommend(
     corpus: Corpus, work: Path, settings: RetrievalSettings, make: EmbedderFactory, queries: int
 ) -> dict:
     start = time.perf_counter()
-    index = load_index(work / "index_add", settings, make())
+    index = load_index(work / "index_add", settings, make(None))
     recommender = Recommender(index, settings)
     load_seconds = time.perf_counter() - start
     # tickets spread over the corpus, each left out of its own results (the --ticket-id path,
@@ -161,6 +179,7 @@ def run(
     corpus = load_corpus(Warehouse.at(warehouse), settings.graph.issue_column)
     result: dict[str, object] = {
         "warehouse": str(warehouse),
+        "encoder": settings.dense.encoder,
         "solved_tickets": len(corpus.tickets),
         "cpus": os.cpu_count(),
         "load_average_at_start": list(os.getloadavg()),
@@ -183,9 +202,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--throughput-only", action="store_true", help="only the one-thread embedding speed"
     )
+    parser.add_argument("--encoder", choices=("static", "minilm"), default="static")
     parser.add_argument("--output", type=Path, default=None, help="write the result as JSON")
     args = parser.parse_args(argv)
-    settings = RetrievalSettings()
+    defaults = RetrievalSettings()
+    dense = dataclasses.replace(defaults.dense, encoder=args.encoder)
+    settings = dataclasses.replace(defaults, dense=dense)
     if args.throughput_only:
         corpus = load_corpus(Warehouse.at(args.warehouse), settings.graph.issue_column)
         print(json.dumps(bench_throughput(corpus, minilm(settings)), indent=2))
@@ -194,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         args.warehouse,
         args.work,
         settings,
-        minilm(settings),
+        configured(settings),
         args.add,
         args.queries,
         args.skip_build,

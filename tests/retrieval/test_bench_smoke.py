@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+from tickets.retrieval.embedder import CachedEmbedder
 from tickets.retrieval.settings import RetrievalSettings
 
 from .fakes import HashingEmbedder
@@ -22,10 +23,14 @@ def _load_bench():
 
 def test_benchmark_runs_every_step_and_reports_the_targets_inputs(warehouse_dir, tmp_path):
     bench = _load_bench()
-    result = bench.run(warehouse_dir, tmp_path / "work", RetrievalSettings(), HashingEmbedder,
+
+    def make(cache):
+        return HashingEmbedder() if cache is None else CachedEmbedder(HashingEmbedder(), cache)
+
+    result = bench.run(warehouse_dir, tmp_path / "work", RetrievalSettings(), make,
                        add=2, queries=4)  # fmt: skip
     assert result["solved_tickets"] == 8
-    assert result["build"]["tickets"] == 8 and result["build"]["texts_embedded"] > 0
+    assert result["build"]["tickets"] == 8 and result["build"]["minilm_texts_embedded"] > 0
     assert result["add"] == {**result["add"], "added": 2, "mode": "update"}
     assert result["recommend"]["queries"] == 4
     assert result["recommend"]["p95_ms"] >= result["recommend"]["p50_ms"] > 0

@@ -23,6 +23,7 @@ from tickets.data.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
 
+_STARTER_ADAPT_TEXTS = 900  # MiniLM texts adapting a starter index's static encoder
 _CITATION = re.compile(r"\[((?:KB|T)-[A-Za-z0-9_-]+)\]")
 
 
@@ -134,9 +135,7 @@ def load_recommender(settings: ApiSettings) -> IndexRecommender:
     from tickets.retrieval.store import IndexUnavailableError, load_index
 
     retrieval = RetrievalSettings.from_dict(dict(settings.retrieval))
-    embedder = PrimedEmbedder(
-        make_embedder(retrieval.dense.batch_size, retrieval.dense.max_seq_length, None)
-    )
+    embedder = PrimedEmbedder(make_embedder(retrieval.dense, None))
     folder = settings.resolved_index_dir
     try:
         index = load_index(folder, retrieval, embedder)
@@ -164,8 +163,18 @@ def _starter_index(settings: ApiSettings, retrieval: Any) -> Path:
         corpus = dataclasses.replace(
             corpus, tickets=corpus.tickets[-settings.starter_max_tickets :]
         )
+    # a static encoder is fitted quickly (the corpus's word pieces only, a smaller MiniLM
+    # sample) so that a fresh clone's first start is ready within a minute
+    static = dataclasses.replace(
+        retrieval.dense.static,
+        vocabulary="corpus",
+        adapt_texts=min(retrieval.dense.static.adapt_texts, _STARTER_ADAPT_TEXTS),
+    )
+    retrieval = dataclasses.replace(
+        retrieval, dense=dataclasses.replace(retrieval.dense, static=static)
+    )
     # no embedding cache: the build's calibration embeds hundreds of one-off self-queries
-    embedder = make_embedder(retrieval.dense.batch_size, retrieval.dense.max_seq_length, None)
+    embedder = make_embedder(retrieval.dense, None)
     report = build_index(
         corpus, folder, retrieval, embedder, sources={"warehouse": str(warehouse.root)}
     )

@@ -35,6 +35,7 @@ from tickets.models.registry import CHAMPION
 from tickets.models.settings import ModelSettings, TrackingSettings, TrainSettings
 from tickets.retrieval.embedder import Embedder
 from tickets.retrieval.settings import RetrievalSettings
+from tickets.retrieval.static_embedder import static_of
 from tickets.utils.io import write_json_atomic
 from tickets.utils.logging import console
 from tickets.utils.timeutil import run_stamp, utc_now
@@ -71,7 +72,9 @@ def _embed(inputs: RetrainInputs) -> EmbedFn | None:
     if inputs.embedder is None:
         return None
     embedder = inputs.embedder()
-    return lambda texts: embedder.embed(texts)
+    static = static_of(embedder)  # drift thresholds are set for MiniLM's own vectors
+    model = embedder if static is None else static.teacher
+    return lambda texts: model.embed(texts)
 
 
 def run_drift(

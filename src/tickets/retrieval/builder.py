@@ -35,8 +35,10 @@ from tickets.retrieval.graph import (
 )
 from tickets.retrieval.self_check import self_queries
 from tickets.retrieval.settings import RetrievalSettings
+from tickets.retrieval.static_embedder import static_of
 from tickets.retrieval.store import (
     CALIBRATION_FILE,
+    EMBEDDER_DIR,
     INDEX_FORMAT_VERSION,
     IndexStamp,
     IndexUnavailableError,
@@ -81,6 +83,7 @@ def build_index(
         if not fresh and same_kb and job.previous.fusion == fusion_signature(settings):
             return BuildReport("unchanged", job.target, len(seen), job.previous.counts["kb"], 0)
     with atomic_directory(job.target) as staging:
+        _prepare_static(job, staging)
         tickets_c, kb_c = _write_collections(job, staging, fresh)
         graph_size = (0, 0)
         if settings.graph.enabled:
@@ -108,6 +111,26 @@ class _Job:
     progress: Progress | None
     previous: IndexStamp | None = None
     timer: _Timer = field(default_factory=lambda: _Timer())
+
+
+def _prepare_static(job: _Job, staging: Path) -> None:
+    """A static embedder is fitted on the whole corpus by a full build, or read from the index
+    an update extends; either way its table goes into the new folder."""
+    static = static_of(job.embedder)
+    if static is None:
+        return
+    if job.previous is not None:
+        static.load(job.target / EMBEDDER_DIR)
+    else:
+        texts = [d.search_text for d in (*job.corpus.tickets, *job.corpus.kb_articles)]
+        steps = len(texts)
+
+        def note(step: str) -> None:
+            if job.progress is not None:
+                job.progress(step, 0, steps)
+
+        job.timer.run("static_embedder", lambda: static.fit(texts, note))
+    static.save(staging / EMBEDDER_DIR)
 
 
 def _write_collections(
@@ -204,6 +227,7 @@ def _compatible_stamp(
         stamp.embedder == embedder.name
         and stamp.lexical == settings.lexical.__dict__
         and stamp.dense.get("max_seq_length") == settings.dense.max_seq_length
+        and stamp.dense.get("static") == dataclasses.asdict(settings.dense.static)
         and stamp.dense.get("title_field") == settings.dense.title_field
         and stamp.issue_column == settings.graph.issue_column
     )
@@ -231,7 +255,7 @@ def _stamp(
         embedder=embedder.name,
         dim=embedder.dim,
         lexical=dict(settings.lexical.__dict__),
-        dense=dict(settings.dense.__dict__),
+        dense=dataclasses.asdict(settings.dense),
         issue_column=settings.graph.issue_column,
         products=job.corpus.products,
         counts={"tickets": tickets_c.size, "kb": kb_c.size},

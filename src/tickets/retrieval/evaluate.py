@@ -27,6 +27,7 @@ from tickets.retrieval.metrics import mean_metrics, rank_metrics
 from tickets.retrieval.ppr import GraphMatrix
 from tickets.retrieval.retriever import GraphContext, Retrieved, Retriever
 from tickets.retrieval.settings import LexicalSettings, RetrievalSettings
+from tickets.retrieval.static_embedder import static_of
 from tickets.retrieval.text import EmptyQueryError, clean_query
 
 EVAL_METHODS = ("bm25_plain", "bm25", "dense", "rrf", "hybrid", "graph")
@@ -56,6 +57,9 @@ def build_retriever(
     beir: BeirSet, settings: RetrievalSettings, embedder: Embedder, with_graph: bool
 ) -> Retriever:
     """Index the evaluation corpus: BM25, vectors and (optionally) the entity graph."""
+    static = static_of(embedder)
+    if static is not None and not static.fitted:
+        static.fit([d.search_text for d in beir.documents])
     collection = Collection.build(
         beir.documents, embedder.embed, settings.lexical, settings.dense, embedder.dim
     )

@@ -20,7 +20,23 @@ class LexicalSettings:
 
 
 @dataclass(frozen=True)
+class StaticSettings:
+    """The static embedder distilled from MiniLM (retrieval/static_embedder.py)."""
+
+    max_tokens: int = 256  # word pieces summed per text (the table makes long texts cheap)
+    # full: distil all 30,522 word pieces (25 s, cached); corpus: only those the corpus uses
+    # (seconds; pieces first seen later add nothing), for quick starter indexes
+    vocabulary: str = "full"
+    adapt_texts: int = 3000  # sample embedded by MiniLM to adapt the table to the corpus; 0: none
+    epochs: int = 30
+    learning_rate: float = 0.003
+    seed: int = 0
+
+
+@dataclass(frozen=True)
 class DenseSettings:
+    encoder: str = "static"  # static (distilled from MiniLM, fast) | minilm (the model itself)
+    static: StaticSettings = field(default_factory=StaticSettings)
     batch_size: int = 64
     max_seq_length: int = 128  # word pieces kept per text; shorter is faster to embed
     ivf_threshold: int = 50_000  # exact (flat) search below this many vectors, IVF above

@@ -7,6 +7,7 @@ Layout::
     kb/                      KB articles:    documents.parquet, bm25/, dense/
     graph/                   nodes.parquet, edges.parquet
     calibration.json         the confidence model fitted at build time
+    embedder/static.npz      the static embedder's table, fitted on this corpus (static only)
 
 The whole folder is written with ``atomic_directory``: a crash mid-build leaves the previous
 index in place, never a half-written one.
@@ -27,10 +28,12 @@ from tickets.retrieval.graph import load_tables
 from tickets.retrieval.ppr import GraphMatrix
 from tickets.retrieval.retriever import GraphContext, Retriever
 from tickets.retrieval.settings import DenseSettings, LexicalSettings, RetrievalSettings
+from tickets.retrieval.static_embedder import static_of
 
 INDEX_FORMAT_VERSION = 1
 STAMP_FILE = "index.json"
 CALIBRATION_FILE = "calibration.json"
+EMBEDDER_DIR = "embedder"  # the static embedder's fitted table (static encoder only)
 BUILD_COMMAND = "python main.py index --warehouse DIR"
 
 
@@ -91,8 +94,10 @@ class IndexStamp:
 
     def dense_settings(self, query_side: DenseSettings) -> DenseSettings:
         """Build-time dense settings, with the query-time knob (nprobe) from the config."""
-        built = DenseSettings(**self.dense)
+        built = DenseSettings(**{k: v for k, v in self.dense.items() if k != "static"})
         return DenseSettings(
+            encoder=built.encoder,
+            static=query_side.static,
             batch_size=query_side.batch_size,
             max_seq_length=built.max_seq_length,
             ivf_threshold=built.ivf_threshold,
@@ -124,6 +129,15 @@ def load_index(folder: Path, settings: RetrievalSettings, embedder: Embedder) ->
     folder = Path(folder)
     stamp = IndexStamp.read(folder)
     warnings = _drift_warnings(stamp, settings, embedder)
+    static = static_of(embedder)
+    if static is not None:
+        try:
+            static.load(folder / EMBEDDER_DIR)
+        except OSError as err:
+            raise IndexVersionError(
+                f"the index at {folder} has no readable static embedder table ({err}): "
+                f"rebuild it with '{BUILD_COMMAND} --rebuild'"
+            ) from err
     lexical = stamp.lexical_settings
     dense = stamp.dense_settings(settings.dense)
     collections = {

@@ -160,7 +160,7 @@ def _methods(raw: object, default: str) -> list[str]:
 
 def _embedder(cfg: DictConfig, settings: RetrievalSettings):  # type: ignore[no-untyped-def]
     cache = Path(cfg.retrieval.embedding_cache) if settings.dense.cache else None
-    return embedders.make_embedder(settings.dense.batch_size, settings.dense.max_seq_length, cache)
+    return embedders.make_embedder(settings.dense, cache)
 
 
 def _output_dir(cfg: DictConfig) -> Path:

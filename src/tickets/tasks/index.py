@@ -52,9 +52,7 @@ def run(cfg: DictConfig) -> int:
         )
         return 1
     cache = Path(cfg.retrieval.embedding_cache) if settings.dense.cache else None
-    embedder = embedders.make_embedder(
-        settings.dense.batch_size, settings.dense.max_seq_length, cache
-    )
+    embedder = embedders.make_embedder(settings.dense, cache)
     console.print(
         f"Indexing {len(corpus.tickets):,} solved tickets and {len(corpus.kb_articles):,} KB "
         f"articles from {warehouse.root} into {cfg.paths.index}"

@@ -24,9 +24,7 @@ from tickets.utils.logging import console
 def run(cfg: DictConfig) -> int:
     settings = retrieval_settings(cfg)
     options = cfg.retrieval.recommend
-    embedder = embedders.make_embedder(
-        settings.dense.batch_size, settings.dense.max_seq_length, None
-    )
+    embedder = embedders.make_embedder(settings.dense, None)
     try:
         index = load_index(Path(cfg.paths.index), settings, embedder)
     except IndexUnavailableError as err:

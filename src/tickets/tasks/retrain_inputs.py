@@ -78,9 +78,7 @@ def retrain_inputs(cfg: DictConfig, settings: LifecycleSettings) -> RetrainInput
     base = model_settings(cfg)
     retrieval = retrieval_settings(cfg)
     cache = Path(cfg.retrieval.embedding_cache) if retrieval.dense.cache else None
-    embedder = functools.cache(
-        lambda: make_embedder(retrieval.dense.batch_size, retrieval.dense.max_seq_length, cache)
-    )
+    embedder = functools.cache(lambda: make_embedder(retrieval.dense, cache))
     return RetrainInputs(
         settings=settings,
         models={t: dataclasses.replace(base, target=t) for t in settings.targets},
