@@ -1,6 +1,7 @@
 """Choose the default fusion by evaluation, on tuning halves, and report held-out halves.
 
-    python benchmarks/retrieval_fusion_sweep.py [--datasets DIR] [--output FILE.json]
+    python benchmarks/retrieval_fusion_sweep.py [--datasets DIR] [--encoder static|minilm] \
+        [--output FILE.json]
 
 Runs BM25 and dense once per query on StackFAQ (query → thread) and GitBugs Hadoop (newer →
 older duplicate, with and without the created-before restriction), then re-fuses the cached
@@ -16,6 +17,7 @@ Only the tuning halves decide; the held-out numbers are reported as they come.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import json
 import sys
@@ -25,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from tickets.retrieval.beir import BeirQuery, load_beir
-from tickets.retrieval.embedder import CachedEmbedder, MiniLMEmbedder
+from tickets.retrieval.embedder import make_embedder
 from tickets.retrieval.evaluate import build_retriever, run_queries
 from tickets.retrieval.fusion import fuse, query_weights
 from tickets.retrieval.hits import Hits
@@ -70,10 +72,10 @@ def is_tuning(query: BeirQuery) -> bool:
 
 def collect(root: Path, settings: RetrievalSettings, cache: Path) -> dict[str, list[dict]]:
     """Per set, per query: its BM25 and dense lists, relevant ids, and tuning/held-out half."""
-    embedder = CachedEmbedder(MiniLMEmbedder(max_seq_length=settings.dense.max_seq_length), cache)
     runs: dict[str, list[dict]] = {}
     for name, (corpus, qrels, queries, before) in sets(root).items():
         beir = load_beir(corpus, qrels, queries)
+        embedder = make_embedder(settings.dense, cache)  # a static one is fitted per corpus
         retriever = build_retriever(beir, settings, embedder, with_graph=False)
         outcomes = run_queries(beir, retriever, embedder, ["bm25", "dense"], before, 2000)
         ids = [d.doc_id for d in retriever.collections["doc"].documents]
@@ -165,8 +167,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--datasets", type=Path, default=Path("../shared/datasets"))
     parser.add_argument("--cache", type=Path, default=Path("outputs/cache/embeddings"))
     parser.add_argument("--output", type=Path, default=None)
+    parser.add_argument("--encoder", choices=("static", "minilm"), default="static")
     args = parser.parse_args(argv)
-    result = sweep(collect(args.datasets, RetrievalSettings(), args.cache))
+    defaults = RetrievalSettings()
+    dense = dataclasses.replace(defaults.dense, encoder=args.encoder)
+    settings = dataclasses.replace(defaults, dense=dense)
+    result = sweep(collect(args.datasets, settings, args.cache))
     print("singles (tuning / held-out / all):")
     for name, s in result["singles"].items():
         print(

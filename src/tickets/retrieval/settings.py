@@ -65,10 +65,10 @@ class FusionSettings:
         default_factory=lambda: {"bm25": "minmax", "dense": "tmm"}
     )
     # weights for a query without identifiers; see identifier_shift
-    weights: dict[str, float] = field(default_factory=lambda: {"bm25": 0.1, "dense": 0.9})
+    weights: dict[str, float] = field(default_factory=lambda: {"bm25": 0.25, "dense": 0.75})
     # dense weight moved to BM25 per unit of the query's share of identifier words, down to
     # identifier_floor (0: fixed weights)
-    identifier_shift: float = 3.0
+    identifier_shift: float = 4.0
     identifier_floor: float = 0.2
     rrf_k: int = 60
     candidates: int = 100  # hits per method that enter the fusion
