@@ -59,7 +59,7 @@ def load_model_enricher(settings: ApiSettings) -> ModelEnricher:
     from tickets.api.recommender import load_recommender
 
     started = time.perf_counter()
-    _limit_torch_threads(settings.torch_threads)
+    _limit_model_threads(settings.torch_threads)
     with ThreadPoolExecutor(2, thread_name_prefix="model-load") as pool:
         # side by side: fitting a starter model and embedding a starter index use one core each
         categoriser_job = pool.submit(load_categoriser, settings)
@@ -71,9 +71,13 @@ def load_model_enricher(settings: ApiSettings) -> ModelEnricher:
     return enricher
 
 
-def _limit_torch_threads(threads: int) -> None:
-    """One enrichment thread runs the models; torch's own thread pool on top of it only adds
-    contention (on a busy 2-core machine a 2-thread MiniLM call was 35x slower than 1)."""
+def _limit_model_threads(threads: int) -> None:
+    """One enrichment thread runs the models; the thread pools of torch and of BLAS (numpy's
+    matrix products in retrieval and categorisation) on top of it only add contention with the
+    request threads. On a busy 2-core machine a 2-thread MiniLM call was 35x slower than 1, and
+    with BLAS's default pool 29 of 450 tickets at 30/s were answered pending; with one, none."""
     import torch
+    from threadpoolctl import threadpool_limits
 
     torch.set_num_threads(threads)
+    threadpool_limits(limits=threads)

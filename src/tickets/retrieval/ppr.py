@@ -75,19 +75,48 @@ def personalised_pagerank(
     local = neighbourhood(graph, np.array(sorted(seeds), np.int64), hops, hub_degree, max_nodes)
     if blocked is not None and len(blocked):
         local = np.setdiff1d(local, blocked, assume_unique=True)
-    sub = graph.adjacency[local][:, local].tocsr()  # type: ignore[index]
+    sub = _submatrix(graph, local)
     restart = np.zeros(len(local))
     restart[np.searchsorted(local, list(seeds))] = list(seeds.values())
     restart /= restart.sum()
-    out_degree = np.asarray(sub.sum(axis=1)).ravel()
+    out_degree = np.diff(sub.indptr).astype(np.float64)  # binary adjacency: row counts
     dangling = out_degree == 0
-    inverse = np.where(dangling, 0.0, 1.0 / np.maximum(out_degree, 1e-12))
-    transition_t = (sub.multiply(inverse[:, None])).T.tocsr()
+    inverse = np.where(dangling, 0.0, 1.0 / np.maximum(out_degree, 1.0))
+    # the adjacency is symmetric, so (A / degree)ᵀ · rank = A · (rank / degree)
     rank = restart.copy()
     for _ in range(iterations):
-        spread = transition_t @ rank + rank[dangling].sum() * restart
+        spread = sub @ (inverse * rank) + rank[dangling].sum() * restart
         rank = (1 - damping) * restart + damping * spread
     return local, rank
+
+
+def _submatrix(graph: GraphMatrix, local: np.ndarray):  # type: ignore[no-untyped-def]
+    """The adjacency restricted to the sorted positions ``local`` (CSR, local numbering)."""
+    import scipy.sparse as sp
+
+    indptr = graph.adjacency.indptr  # type: ignore[attr-defined]
+    indices = graph.adjacency.indices  # type: ignore[attr-defined]
+    renumber = np.full(len(indptr) - 1, -1, dtype=np.int64)
+    renumber[local] = np.arange(len(local))
+    neighbours, lengths = _neighbours(indptr, indices, local)
+    rows = np.repeat(np.arange(len(local)), lengths)
+    cols = renumber[neighbours]
+    keep = cols >= 0
+    ones = np.ones(int(keep.sum()))
+    shape = (len(local), len(local))
+    return sp.csr_matrix((ones, (rows[keep], cols[keep])), shape=shape)
+
+
+def _neighbours(
+    indptr: np.ndarray, indices: np.ndarray, nodes: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """All neighbours of ``nodes`` (concatenated, in node order) and how many each has."""
+    starts = indptr[nodes]
+    lengths = indptr[nodes + 1] - starts
+    total = int(lengths.sum())
+    first = np.cumsum(lengths) - lengths  # where each node's run starts in the output
+    offsets = np.arange(total) - np.repeat(first - starts, lengths)
+    return indices[offsets], lengths
 
 
 def neighbourhood(
@@ -100,15 +129,18 @@ def neighbourhood(
     indptr = graph.adjacency.indptr  # type: ignore[attr-defined]
     indices = graph.adjacency.indices  # type: ignore[attr-defined]
     degree = graph.degree
-    seen = np.unique(seeds)
-    frontier = seen
+    seen = np.zeros(len(indptr) - 1, dtype=bool)
+    frontier = np.unique(seeds)
+    seen[frontier] = True
+    count = len(frontier)
     for _ in range(hops):
         expand = frontier[degree[frontier] <= hub_degree]
         if not len(expand):
             break
-        reached = np.concatenate([indices[indptr[i] : indptr[i + 1]] for i in expand])
-        frontier = np.setdiff1d(np.unique(reached), seen, assume_unique=True)
-        if not len(frontier) or len(seen) + len(frontier) > max_nodes:
+        reached, _ = _neighbours(indptr, indices, expand)
+        frontier = np.unique(reached[~seen[reached]])
+        if not len(frontier) or count + len(frontier) > max_nodes:
             break
-        seen = np.union1d(seen, frontier)
-    return seen
+        seen[frontier] = True
+        count += len(frontier)
+    return np.flatnonzero(seen)

@@ -198,18 +198,21 @@ class Recommender:
         retriever, graph = self.retriever, self.retriever.graph
         skip = exclude or Exclusion()
         vector = retriever.embed_query(text) if vector is None else vector
-        tickets = retriever.hybrid("tickets", text, vector, None, skip.tickets, title_vector)
-        kb = retriever.hybrid("kb", text, vector, None, skip.kb, title_vector)
+        tickets = retriever.hybrid(
+            "tickets", text, vector, None, skip.tickets, title_vector, naive_rrf=False
+        )
+        kb = retriever.hybrid("kb", text, vector, None, skip.kb, title_vector, naive_rrf=False)
         ticket_hits, kb_lists = tickets.lists["hybrid"], {"direct": kb.lists["hybrid"]}
+        entities = self.extractor.extract(text)
         if graph is not None and self.settings.graph.enabled:
             seeds = {"tickets": ticket_hits, "kb": kb.lists["hybrid"]}
-            walk = retriever.walk(text, seeds, exclude={"tickets": skip.tickets, "kb": skip.kb})
+            skipped = {"tickets": skip.tickets, "kb": skip.kb}
+            walk = retriever.walk(text, seeds, exclude=skipped, entities=entities)
             assert walk is not None
             ticket_hits = retriever.graph_hits("tickets", walk, ticket_hits, exclude=skip.tickets)
             kb_lists["graph"] = retriever.graph_only("kb", walk, exclude=skip.kb)
         kb_lists["cited"] = self._cited_votes(ticket_hits).without(skip.kb)
         kb_hits = fuse(kb_lists, "score", self.settings.answer.kb_weights, normalisation="minmax")
-        entities = self.extractor.extract(text)
         coverage = self._code_coverage(entities, ticket_hits, kb_hits)
         support = self._support(tickets.lists["dense"])
         top_cites = (

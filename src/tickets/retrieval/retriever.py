@@ -90,8 +90,10 @@ class Retriever:
         allowed: np.ndarray | None = None,
         exclude: tuple[int, ...] = (),
         title_vector: np.ndarray | None = None,
+        naive_rrf: bool = True,
     ) -> Retrieved:
-        """BM25, dense, naive RRF and the configured fusion ("hybrid") for one collection.
+        """BM25, dense, naive RRF (unless ``naive_rrf`` is false: only evaluation reports it)
+        and the configured fusion ("hybrid") for one collection.
 
         ``allowed`` (a mask) restricts candidates exactly; ``exclude`` drops a few positions
         cheaply (no full scan), e.g. the query ticket itself.
@@ -105,7 +107,8 @@ class Retriever:
         out.lists["dense"] = dense.without(exclude)
         end = time.perf_counter()
         pair = {"bm25": out.lists["bm25"], "dense": out.lists["dense"]}
-        out.lists["rrf"] = fuse(pair, "rrf", rrf_k=self.fusion.rrf_k)
+        if naive_rrf:
+            out.lists["rrf"] = fuse(pair, "rrf", rrf_k=self.fusion.rrf_k)
         out.lists["hybrid"] = fuse(
             pair,
             self.fusion.method,
@@ -133,10 +136,12 @@ class Retriever:
         query: str,
         seed_lists: Mapping[str, Hits],
         exclude: Mapping[str, tuple[int, ...]] | None = None,
+        entities: list[str] | None = None,
     ) -> tuple[np.ndarray, np.ndarray] | None:
         """Personalised PageRank from the top hits of each collection and the query entities.
 
-        ``exclude`` (collection → positions) cuts those documents out of the walk.
+        ``exclude`` (collection → positions) cuts those documents out of the walk;
+        ``entities`` are the query's, when the caller has extracted them already.
         """
         if self.graph is None:
             return None
@@ -144,9 +149,12 @@ class Retriever:
         seeds: dict[int, float] = {}
         for name, hits in seed_lists.items():
             self._add_hit_seeds(seeds, name, hits, 1.0 - settings.entity_seed_weight)
-        entities = graph.matrix.positions([entity_node(e) for e in graph.extractor.extract(query)])
-        for position in entities.tolist():
-            seeds[position] = seeds.get(position, 0.0) + settings.entity_seed_weight / len(entities)
+        if entities is None:
+            entities = graph.extractor.extract(query)
+        positions = graph.matrix.positions([entity_node(e) for e in entities])
+        share = settings.entity_seed_weight / max(len(positions), 1)
+        for position in positions.tolist():
+            seeds[position] = seeds.get(position, 0.0) + share
         blocked = [graph.node_of[n][list(p)] for n, p in (exclude or {}).items() if p]
         return personalised_pagerank(
             graph.matrix,

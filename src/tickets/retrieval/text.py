@@ -93,6 +93,7 @@ class LexicalTokenizer:
         return self._stemmer.stemWord(word) if self._stemmer is not None else word
 
 
+@functools.lru_cache(maxsize=256)  # a query's two collections and its walk ask the same text
 def identifier_share(text: str) -> float:
     """The share of the words of ``text`` that are identifiers (``NullPointerException``,
     ``dfs.namenode.dir``, ``HDFS-1234``): words with more than one part. 0 for no words."""
@@ -122,6 +123,7 @@ class EmptyQueryError(ValueError):
     """The query has no searchable text."""
 
 
+@functools.lru_cache(maxsize=256)  # the API cleans each ticket's query before and in recommend
 def clean_query(text: str | None, max_chars: int, min_chars: int = 3) -> CleanQuery:
     """Normalise whitespace, truncate very long queries, and flag non-English text."""
     normalised = _SPACES.sub(" ", unicodedata.normalize("NFKC", text or "")).strip()
