@@ -98,7 +98,8 @@ class StaticEmbedder:
             note("static embedder: adapting the table")
             table, loss = _adapt(table, sample, targets, self.settings)
             self.report["adapt_loss"] = round(loss, 4)
-        self.table = table.astype(np.float32)
+        # rounded as saved (float16), so documents and later queries use identical rows
+        self.table = table.astype(np.float16).astype(np.float32)
         self.report.update(sample=len(sample), seconds=round(time.perf_counter() - started, 1))
         log.info("static embedder fitted: %s", self.report)
 
