@@ -193,6 +193,28 @@ def business_seconds_between(
     return total
 
 
+def day_view(day_table: ir.Table, prefix: str) -> ir.Table:
+    """The day table with every column renamed ``<prefix><column>`` (one per joined clock)."""
+    return day_table.view().rename({f"{prefix}{name}": name for name in day_table.columns})
+
+
+def day_key(seconds: ir.IntegerValue) -> ir.IntegerValue:
+    """The UTC day of an epoch-seconds instant: joins the day table's ``day``."""
+    return seconds // DAY_SECONDS
+
+
+def business_seconds_of(seconds: ir.IntegerValue, joined: ir.Table, prefix: str) -> ir.IntegerValue:
+    """B(t) from the day row joined (as ``day_view(.., prefix)``) on the instant's UTC day;
+    null when no row joined (a null instant)."""
+    # the joined row's day is the instant's day: no second division
+    second_of_day = seconds - joined[f"{prefix}day"] * DAY_SECONDS
+    total = joined[f"{prefix}cum_before"]
+    for slot in range(_MAX_SLOTS):
+        start, length = joined[f"{prefix}slot{slot}_start"], joined[f"{prefix}slot{slot}_len"]
+        total = total + ibis.greatest(ibis.least(second_of_day - start, length), 0)
+    return total
+
+
 def with_business_seconds(
     table: ir.Table, day_table: ir.Table, seconds_column: str, output: str
 ) -> ir.Table:
@@ -201,19 +223,13 @@ def with_business_seconds(
     One left join on (calendar_id, UTC day); null when the timestamp is null.
     """
     prefix = f"_{output}_"
-    view = day_table.view().rename({f"{prefix}{name}": name for name in day_table.columns})
-    seconds = table[seconds_column]
+    view = day_view(day_table, prefix)
     joined = table.left_join(
         view,
         [
             table.calendar_id == view[f"{prefix}calendar_id"],
-            (seconds // DAY_SECONDS) == view[f"{prefix}day"],
+            day_key(table[seconds_column]) == view[f"{prefix}day"],
         ],
     )
-    seconds = joined[seconds_column]
-    second_of_day = seconds - (seconds // DAY_SECONDS) * DAY_SECONDS
-    total = joined[f"{prefix}cum_before"]
-    for slot in range(_MAX_SLOTS):
-        start, length = joined[f"{prefix}slot{slot}_start"], joined[f"{prefix}slot{slot}_len"]
-        total = total + ibis.greatest(ibis.least(second_of_day - start, length), 0)
+    total = business_seconds_of(joined[seconds_column], joined, prefix)
     return joined.select(*table.columns, **{output: total})

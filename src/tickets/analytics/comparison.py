@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 import ibis.expr.types as ir
-from ibis.backends import BaseBackend
+import pandas as pd
 
 from tickets.analytics.metrics import Metric, aggregations
 from tickets.analytics.windows import ReportWindow
@@ -214,11 +214,9 @@ def _clean(value: Any) -> float | int | None:
     return int(number) if number.is_integer() and abs(number) < 2**53 else number
 
 
-def headlines(
-    backend: BaseBackend, enriched: ir.Table, window: ReportWindow
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(this window, previous window) headline numbers."""
-    row = backend.execute(headline_expr(enriched, window)).iloc[0]
+def headline_values(frame: pd.DataFrame) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(this window, previous window) headline numbers from ``headline_expr``'s one row."""
+    row = frame.iloc[0]
     current = {m.name: _clean(row[m.name]) for m in HEADLINE}
     previous = {m.name: _clean(row[f"previous__{m.name}"]) for m in HEADLINE}
     return current, previous

@@ -18,10 +18,16 @@ from ibis.backends import BaseBackend
 
 from tickets.analytics import agents, compliance, csat, resolution, volume
 from tickets.analytics.business_time import DAY_SECONDS, business_seconds_at, calendar_day_table
-from tickets.analytics.comparison import compare, headlines
-from tickets.analytics.engine import epoch_seconds_function, local_time_function, materialise
+from tickets.analytics.comparison import compare, headline_expr, headline_values
+from tickets.analytics.engine import (
+    ConcurrentQueries,
+    epoch_seconds_function,
+    local_time_function,
+    materialise,
+)
 from tickets.analytics.enrich import RESOLVED_STATUSES, EnrichContext, enrich_core, with_derived
 from tickets.analytics.loader import DataProfile, WarehouseTables
+from tickets.analytics.metrics import with_population_flags
 from tickets.analytics.settings import AnalyticsSettings
 from tickets.analytics.sla import ResolvedPolicies, describe_policies, resolve_policies
 from tickets.analytics.windows import ReportWindow
@@ -86,18 +92,27 @@ def enrich_context(
 
 
 def relevant_tickets(tickets: ir.Table, window: ReportWindow) -> ir.Table:
-    """Tickets that can count in this window or the previous one (cheap pre-filter)."""
+    """Tickets that can count in this window or the previous one (cheap pre-filter).
+
+    Created before the window ends and either not resolved before the previous window starts,
+    or resolved before it but open again. The two parts are disjoint and each is a conjunction
+    of single-column conditions, which the engine pushes into the Parquet scan: the other
+    columns are then decoded only for the rows that pass (one filter with an OR across
+    columns would decode every column of every ticket first).
+    """
     lo, _ = window.previous().bounds
     _, hi = window.bounds
-    still_open = tickets.status.notnull() & ~tickets.status.isin(RESOLVED_STATUSES)
-    return tickets.filter(
-        tickets.created_at < ibis.literal(hi),
-        tickets.resolved_at.isnull() | (tickets.resolved_at >= ibis.literal(lo)) | still_open,
+    created = tickets.created_at < ibis.literal(hi)
+    recent = tickets.filter(
+        created, tickets.resolved_at.isnull() | (tickets.resolved_at >= ibis.literal(lo))
     )
-
-
-def _frame(backend: BaseBackend, expr: ir.Table) -> pd.DataFrame:
-    return backend.execute(expr)
+    reopened = tickets.filter(
+        created,
+        tickets.resolved_at < ibis.literal(lo),
+        tickets.status.notnull(),
+        ~tickets.status.isin(RESOLVED_STATUSES),
+    )
+    return recent.union(reopened)
 
 
 def compute_bundle(
@@ -108,29 +123,44 @@ def compute_bundle(
     settings: AnalyticsSettings,
     window: ReportWindow,
     step: Step = lambda _: None,
+    on_enriched: Callable[[ir.Table], None] | None = None,
 ) -> Bundle:
+    """Enrich the window's tickets once (stored in the engine), then aggregate each table.
+
+    ``on_enriched`` receives the stored enriched tickets before the aggregates start (the
+    pipeline starts writing the per-ticket export there).
+    """
     step("enriching tickets")
     base = agents.agent_filter(relevant_tickets(tables.tickets, window), settings.agent_ids)
     core = enrich_core(base, tables.customers, tables.agents, ctx)
-    enriched = with_derived(materialise(backend, core, "enriched"), ctx)
+    # the populations of both windows are stored as flag columns next to the tickets
+    core, flags = with_population_flags(core, (window, window.previous()))
+    flagged = with_derived(materialise(backend, core, "enriched"), ctx)
+    enriched = flagged.drop(*flags)
+    if on_enriched is not None:
+        on_enriched(enriched)
     step("headline numbers")
-    current, previous = headlines(backend, enriched, window)
-    step("volume")
-    counts = _frame(backend, volume.daily_counts(enriched, window))
-    backlog_start = int(previous["backlog"] or 0)  # open at the start = the previous window's end
-    out = {"volume": volume.volume_table(counts, backlog_start, window)}
-    step("resolution time")
-    out["resolution_time"] = _sorted(_frame(backend, resolution.resolution_table(enriched, window)))
-    step("SLA compliance")
-    wide = _frame(backend, compliance.compliance_table(enriched, window))
-    out["sla_compliance"] = _sorted(compliance.long_format(wide), ("clock",))
-    disagreement = _frame(backend, compliance.disagreement_counts(enriched, window)).iloc[0]
-    step("CSAT")
-    out["csat"] = _sorted(_frame(backend, csat.csat_table(enriched, window)))
-    step("agent performance")
-    out["agent_performance"] = agents.finish_agent_table(
-        _frame(backend, agents.agent_aggregates(enriched, window)), tables.agents_arrow
-    )
+    with ConcurrentQueries(backend) as queries:  # the slowest first
+        res = queries.submit(resolution.resolution_table(flagged, window))
+        head = queries.submit(headline_expr(flagged, window))
+        sla = queries.submit(compliance.compliance_table(flagged, window))
+        agent = queries.submit(agents.agent_aggregates(flagged, window))
+        sat = queries.submit(csat.csat_table(flagged, window))
+        counts = queries.submit(volume.daily_counts(flagged, window))
+        disagree = queries.submit(compliance.disagreement_counts(flagged, window))
+        current, previous = headline_values(head.result())
+        step("volume")
+        backlog_start = int(previous["backlog"] or 0)  # open at the start = the previous end
+        out = {"volume": volume.volume_table(counts.result(), backlog_start, window)}
+        step("resolution time")
+        out["resolution_time"] = _sorted(res.result())
+        step("SLA compliance")
+        out["sla_compliance"] = _sorted(compliance.long_format(sla.result()), ("clock",))
+        disagreement = disagree.result().iloc[0]
+        step("CSAT")
+        out["csat"] = _sorted(sat.result())
+        step("agent performance")
+        out["agent_performance"] = agents.finish_agent_table(agent.result(), tables.agents_arrow)
     return Bundle(
         window=window,
         previous_window=window.previous(),

@@ -11,12 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+import threading
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import ibis
 import ibis.expr.types as ir
+import pandas as pd
 from ibis.backends import BaseBackend
 
 from tickets.analytics.settings import EngineSettings
@@ -72,6 +75,10 @@ def connect_engine(settings: EngineSettings) -> BaseBackend:
     if settings.name == "duckdb":
         con = connect(threads=settings.threads, memory_limit=settings.memory_limit)
         con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/tickets-duckdb-spill'")
+        # Row order is never relied on (every table is sorted in Python, the export's row
+        # order already depended on thread timing); without it tables and Parquet files are
+        # written without the order-keeping batch bookkeeping.
+        con.execute("SET preserve_insertion_order = false")
         return ibis.duckdb.from_connection(con)
     if settings.name == "pyspark":
         return ibis.pyspark.connect(spark_session(settings))
@@ -116,10 +123,56 @@ def spark_session(settings: EngineSettings) -> Any:
 
 
 def materialise(backend: BaseBackend, expr: ir.Table, name: str) -> ir.Table:
-    """Compute ``expr`` once and keep it in the engine (a DuckDB temp table, a cached Spark
-    DataFrame), so the many aggregates that follow do not redo the joins."""
+    """Compute ``expr`` once and keep it in the engine (a table of the in-memory DuckDB
+    database, a cached Spark DataFrame), so the many aggregates that follow do not redo the
+    joins."""
     if backend.name == "duckdb":
-        # a fresh name each time: ibis 12's DROP for overwrite= does not parse on DuckDB 2
-        return backend.create_table(f"{name}_{uuid.uuid4().hex[:12]}", expr, temp=True)
+        # a fresh name each time: ibis 12's DROP for overwrite= does not parse on DuckDB 2.
+        # Not a TEMP table: those are private to one connection, and the export reads this
+        # table from a second one while the aggregates run.
+        return backend.create_table(f"{name}_{uuid.uuid4().hex[:12]}", expr)
     backend._run_pre_execute_hooks(expr)  # registers the in-memory lookup tables first
     return expr.cache()
+
+
+class ConcurrentQueries:
+    """Runs aggregate queries a few at a time, each on its own DuckDB connection to the same
+    database, so one query's single-threaded phases (compiling it in Python, finishing its
+    groups) overlap another's parallel work. Other engines run each query when submitted.
+
+    The queries may only read tables every connection sees (the stored enriched tickets).
+    """
+
+    def __init__(self, backend: BaseBackend, workers: int = 2) -> None:
+        self._backend = backend
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="aggregates")
+        self._local = threading.local()
+        self._cursors: list[Any] = []
+        self._lock = threading.Lock()
+
+    def submit(self, expr: ir.Table) -> Future[pd.DataFrame]:
+        if self._backend.name != "duckdb":
+            done: Future[pd.DataFrame] = Future()
+            done.set_result(self._backend.execute(expr))
+            return done
+        return self._pool.submit(self._execute, expr)
+
+    def _execute(self, expr: ir.Table) -> pd.DataFrame:
+        backend = getattr(self._local, "backend", None)
+        if backend is None:
+            cursor = self._backend.con.cursor()  # type: ignore[attr-defined]
+            with self._lock:
+                self._cursors.append(cursor)
+            backend = self._local.backend = ibis.duckdb.from_connection(cursor)
+        return backend.execute(expr)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        for cursor in self._cursors:
+            cursor.close()
+
+    def __enter__(self) -> ConcurrentQueries:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

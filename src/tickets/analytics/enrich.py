@@ -18,7 +18,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from tickets.analytics.business_time import with_business_seconds
+from tickets.analytics.business_time import business_seconds_of, day_key, day_view
 from tickets.analytics.engine import EpochSeconds, LocalTime
 from tickets.analytics.settings import Clock
 from tickets.analytics.sla import NO_KEY
@@ -57,40 +57,60 @@ def _with_resolution_state(t: ir.Table, epoch: EpochSeconds) -> ir.Table:
     )
 
 
-def _with_dimensions(t: ir.Table, customers: ir.Table | None, agents: ir.Table | None) -> ir.Table:
-    if customers is not None and "segment" in customers.columns:
+def _with_lookups(
+    t: ir.Table,
+    customers: ir.Table | None,
+    agents: ir.Table | None,
+    lookup: pa.Table,
+    days: ir.Table,
+) -> ir.Table:
+    """Segment, team, SLA policy and the three business clocks: one chain of left joins
+    (customers, agents, the policy lookup, the calendar day table once per instant) and
+    one projection."""
+    chain = t
+    has_segments = customers is not None and "segment" in customers.columns
+    if has_segments:
+        assert customers is not None
         segments = customers.group_by(_customer_key=customers.customer_id).aggregate(
             segment=customers.segment.max()
         )
-        t = t.left_join(segments, t.customer_id == segments._customer_key).drop("_customer_key")
-    else:
-        t = t.mutate(segment=ibis.null("string"))
-    if agents is not None and "team" in agents.columns:
+        chain = chain.left_join(segments, t.customer_id == segments._customer_key)
+    has_teams = agents is not None and "team" in agents.columns
+    if has_teams:
+        assert agents is not None
         teams = agents.group_by(_agent_key=agents.agent_id).aggregate(_agent_team=agents.team.max())
-        t = t.left_join(teams, t.agent_id == teams._agent_key).drop("_agent_key")
-        t = t.mutate(team=t.team.coalesce(t._agent_team)).drop("_agent_team")
-    return t
-
-
-def _with_policy(t: ir.Table, lookup: pa.Table) -> ir.Table:
+        chain = chain.left_join(teams, t.agent_id == teams._agent_key)
     policies = ibis.memtable(lookup).rename(
         sla_first_response_target_hours="first_response_target_hours",
         sla_resolution_target_hours="resolution_target_hours",
     )
-    joined = t.left_join(
+    chain = chain.left_join(
         policies,
         [
             t.queue.fill_null(NO_KEY) == policies.queue_key,
             t.priority.fill_null(NO_KEY) == policies.priority_key,
         ],
     )
-    return joined.drop("queue_key", "priority_key")
-
-
-def _with_business_clock(t: ir.Table, days: ir.Table) -> ir.Table:
-    for name in ("created", "first_response", "resolved"):
-        t = with_business_seconds(t, days, f"{name}_s", f"{name}_b")
-    return t
+    clocks = ("created", "first_response", "resolved")
+    for name in clocks:
+        view = day_view(days, f"_{name}_b_")
+        chain = chain.left_join(
+            view,
+            [
+                policies.calendar_id == view[f"_{name}_b_calendar_id"],
+                day_key(t[f"{name}_s"]) == view[f"_{name}_b_day"],
+            ],
+        )
+    columns: dict[str, ir.Value] = {name: chain[name] for name in t.columns}
+    if has_teams:
+        columns["team"] = chain.team.coalesce(chain._agent_team)
+    columns["segment"] = chain.segment if has_segments else ibis.null("string")
+    for name in policies.columns:
+        if name not in ("queue_key", "priority_key"):
+            columns[name] = chain[name]
+    for name in clocks:
+        columns[f"{name}_b"] = business_seconds_of(chain[f"{name}_s"], chain, f"_{name}_b_")
+    return chain.select(**columns)
 
 
 def _with_durations(t: ir.Table) -> ir.Table:
@@ -102,43 +122,62 @@ def _with_durations(t: ir.Table) -> ir.Table:
     )
 
 
-def _sla_outcome(
+def _sla_met(
     duration: ir.FloatingValue, elapsed_open: ir.FloatingValue, target: ir.FloatingValue
-) -> tuple[ir.BooleanValue, ir.FloatingValue]:
-    """(met, overrun hours): met is null when there is no target or the clock is still running."""
-    met = ibis.cases(
+) -> ir.BooleanValue:
+    """Met is null when there is no target or the clock is still running."""
+    return ibis.cases(
         (target.isnull(), ibis.null("boolean")),
         (duration.notnull(), duration <= target),
         (elapsed_open > target, ibis.literal(False)),
         else_=ibis.null("boolean"),
     )
-    overrun = ibis.ifelse(
-        met == ibis.literal(False), duration.coalesce(elapsed_open) - target, None
-    )
-    return met, overrun
+
+
+def _sla_overrun(
+    met: ir.BooleanValue,
+    duration: ir.FloatingValue,
+    elapsed_open: ir.FloatingValue,
+    target: ir.FloatingValue,
+) -> ir.FloatingValue:
+    """Overrun hours of a breached target (null unless met is False)."""
+    return ibis.ifelse(met == ibis.literal(False), duration.coalesce(elapsed_open) - target, None)
 
 
 def _with_sla_clock(t: ir.Table, clock: Clock, snapshot_s: int) -> ir.Table:
+    """The clock's SLA outcomes, in layers: each duration and outcome is computed once and
+    then read as a column by the expressions that need it (inlined, every outcome would
+    recompute the durations it depends on several times over)."""
     if clock == "calendar":
         created, response, resolved, now = t.created_s, t.first_response_s, t.resolved_s, snapshot_s
+        res = "resolution_hours"  # resolved - created, in hours of this clock
     else:
         created, response, resolved = t.created_b, t.first_response_b, t.resolved_b
         now = t.snapshot_business_s
-    response = response.coalesce(resolved)  # solved without a reply: the solve is the response
-    fr_met, fr_over = _sla_outcome(
-        _hours(response, created), _hours(now, created), t.sla_first_response_target_hours
+        res = "resolution_business_hours"
+    fr, elapsed = f"_first_response_hours_{clock}", f"_elapsed_hours_{clock}"
+    fr_met, res_met = f"sla_first_response_met_{clock}", f"sla_resolution_met_{clock}"
+    t = t.mutate(
+        **{
+            # solved without a reply: the solve is the response
+            fr: _hours(response.coalesce(resolved), created),
+            elapsed: _hours(now, created),
+        }
     )
-    res_met, res_over = _sla_outcome(
-        _hours(resolved, created), _hours(now, created), t.sla_resolution_target_hours
+    t = t.mutate(
+        **{
+            fr_met: _sla_met(t[fr], t[elapsed], t.sla_first_response_target_hours),
+            res_met: _sla_met(t[res], t[elapsed], t.sla_resolution_target_hours),
+        }
     )
-    applicable = (
-        t.sla_first_response_target_hours.notnull() | t.sla_resolution_target_hours.notnull()
+    applicable = t.sla_first_response_target_hours.notnull() | (
+        t.sla_resolution_target_hours.notnull()
     )
-    any_breach = (fr_met == ibis.literal(False)).fill_null(False) | (
-        res_met == ibis.literal(False)
+    any_breach = (t[fr_met] == ibis.literal(False)).fill_null(False) | (
+        t[res_met] == ibis.literal(False)
     ).fill_null(False)
-    all_met = (t.sla_first_response_target_hours.isnull() | fr_met.fill_null(False)) & (
-        t.sla_resolution_target_hours.isnull() | res_met.fill_null(False)
+    all_met = (t.sla_first_response_target_hours.isnull() | t[fr_met].fill_null(False)) & (
+        t.sla_resolution_target_hours.isnull() | t[res_met].fill_null(False)
     )
     met = ibis.cases(
         (~applicable, ibis.null("boolean")),
@@ -148,13 +187,15 @@ def _with_sla_clock(t: ir.Table, clock: Clock, snapshot_s: int) -> ir.Table:
     )
     return t.mutate(
         **{
-            f"sla_first_response_met_{clock}": fr_met,
-            f"sla_resolution_met_{clock}": res_met,
             f"sla_met_{clock}": met,
-            f"sla_first_response_overrun_hours_{clock}": fr_over,
-            f"sla_resolution_overrun_hours_{clock}": res_over,
+            f"sla_first_response_overrun_hours_{clock}": _sla_overrun(
+                t[fr_met], t[fr], t[elapsed], t.sla_first_response_target_hours
+            ),
+            f"sla_resolution_overrun_hours_{clock}": _sla_overrun(
+                t[res_met], t[res], t[elapsed], t.sla_resolution_target_hours
+            ),
         }
-    )
+    ).drop(fr, elapsed)
 
 
 def _local_date(ctx: EnrichContext, ts: ir.TimestampValue) -> ir.DateValue:
@@ -205,9 +246,7 @@ def enrich_core(
 ) -> ir.Table:
     """The expensive per-ticket fields (joins, business clocks, SLA outcomes): worth storing."""
     t = _with_resolution_state(tickets, ctx.epoch_seconds)
-    t = _with_dimensions(t, customers, agents)
-    t = _with_policy(t, ctx.policy_lookup)
-    t = _with_business_clock(t, ibis.memtable(ctx.calendar_days))
+    t = _with_lookups(t, customers, agents, ctx.policy_lookup, ibis.memtable(ctx.calendar_days))
     t = _with_durations(t)
     for clock in CLOCKS:
         t = _with_sla_clock(t, clock, ctx.snapshot_s)

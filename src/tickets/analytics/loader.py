@@ -14,6 +14,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 from ibis.backends import BaseBackend
 
+from tickets.data.duck import sql_literal
 from tickets.data.warehouse import Warehouse
 from tickets.schemas import TICKET_SCHEMA
 
@@ -98,6 +99,85 @@ def load_tables(backend: BaseBackend, warehouse: Warehouse) -> WarehouseTables:
         agents=_read_dimension(backend, warehouse, "agents"),
         agents_arrow=warehouse.read_dimension("agents"),
         sla_policies=warehouse.read_dimension("sla_policies"),
+    )
+
+
+_INSTANTS = ("created_at", "first_response_at", "resolved_at", "closed_at", "updated_at")
+
+
+def profile_warehouse(
+    backend: BaseBackend, tables: WarehouseTables, warehouse: Warehouse
+) -> DataProfile:
+    """``profile`` of every ticket of the warehouse (``tables`` from ``load_tables``).
+
+    On DuckDB the time range comes from the Parquet footers: their exact min/max statistics
+    give it without decoding a single timestamp, and the scan reads only the three key
+    columns. Any file without usable statistics falls back to the full scan.
+    """
+    if backend.name == "duckdb":
+        instants = _footer_instants(backend, warehouse)
+        if instants is not None:
+            return _profile_keys(backend, tables.tickets, instants)
+    return profile(backend, tables.tickets)
+
+
+def _footer_instants(
+    backend: BaseBackend, warehouse: Warehouse
+) -> dict[str, tuple[dt.datetime | None, dt.datetime | None, int]] | None:
+    """(min, max, non-null count) of each timestamp column from the footers, or None."""
+    raw = backend.table("silver_tickets").schema()
+    present = [name for name in _INSTANTS if name in raw]
+    if any(raw[name] != ibis.dtype(TICKET_SCHEMA.field(name).type) for name in present):
+        return None  # stored as another type: its statistics are not the canonical values
+    if not present:
+        return {name: (None, None, 0) for name in _INSTANTS}
+    pattern = sql_literal(str(warehouse.tickets_dir / "**" / "*.parquet"))
+    names = ", ".join(sql_literal(name) for name in present)
+    has_values = "num_values > stats_null_count"
+    query = f"""
+        SELECT path_in_schema,
+            count(*) FILTER (WHERE stats_null_count IS NULL OR ({has_values} AND NOT (
+                stats_min_value IS NOT NULL AND stats_max_value IS NOT NULL
+                AND coalesce(min_is_exact, false) AND coalesce(max_is_exact, false)))),
+            min(CAST(stats_min_value AS TIMESTAMPTZ)) FILTER (WHERE {has_values}),
+            max(CAST(stats_max_value AS TIMESTAMPTZ)) FILTER (WHERE {has_values}),
+            sum(num_values - stats_null_count)
+        FROM parquet_metadata({pattern})
+        WHERE path_in_schema IN ({names})
+        GROUP BY 1"""
+    rows = backend.con.execute(query).fetchall()  # type: ignore[attr-defined]
+    found = {row[0]: row[1:] for row in rows}
+    if any(found.get(name, (1,))[0] for name in present):
+        return None  # a chunk without exact statistics (or a column missing from them)
+    out: dict[str, tuple[dt.datetime | None, dt.datetime | None, int]] = {}
+    for name in _INSTANTS:
+        _, lo, hi, values = found.get(name, (0, None, None, 0))
+        out[name] = (_as_utc(lo), _as_utc(hi), int(values or 0))
+    return out
+
+
+def _profile_keys(
+    backend: BaseBackend,
+    tickets: ir.Table,
+    instants: dict[str, tuple[dt.datetime | None, dt.datetime | None, int]],
+) -> DataProfile:
+    groups = backend.execute(
+        tickets.group_by("queue", "priority", "agent_id").aggregate(tickets=tickets.count())
+    )
+    if groups.empty:
+        return DataProfile(0, None, None, None)
+    combos = groups[["queue", "priority"]].drop_duplicates()
+    agents = groups["agent_id"].dropna().unique().tolist()
+    latest = [hi for _, hi, _ in instants.values() if hi is not None]
+    first_created, last_created, _ = instants["created_at"]
+    return DataProfile(
+        tickets=int(groups["tickets"].sum()),
+        first_created=first_created,
+        last_created=last_created,
+        snapshot=max(latest) if latest else None,
+        combos=[(_none(q), _none(p)) for q, p in combos.itertuples(index=False)],
+        agent_ids=sorted(str(a) for a in agents),
+        has_first_response=instants["first_response_at"][2] > 0,
     )
 
 

@@ -41,7 +41,43 @@ class Metric:
     description: str = ""
 
 
+POPULATIONS: tuple[Population, ...] = ("received", "resolved", "backlog", "handled", "active")
+
+
+def flag_column(population: Population, window: ReportWindow) -> str:
+    """The name of a stored flag column holding ``population`` of ``window``."""
+    lo, hi = window.epoch_bounds
+    return f"_in_{population}_{lo}_{hi}"
+
+
+def with_population_flags(
+    t: ir.Table, windows: Sequence[ReportWindow]
+) -> tuple[ir.Table, list[str]]:
+    """``t`` plus the windows' populations as flag columns (and their names), to store with
+    the tickets: every aggregate then reads a flag instead of re-deriving the population
+    (less to compile, less to evaluate)."""
+    flags: dict[str, ir.BooleanValue] = {}
+    for window in windows:
+        pops = population_exprs(t, window)
+        flags.update({flag_column(name, window): pops[name] for name in POPULATIONS[:3]})
+    t = t.mutate(**flags)
+    unions: dict[str, ir.BooleanValue] = {}
+    for window in windows:  # handled and active, from the stored received/resolved/backlog
+        received, resolved, backlog = (t[flag_column(name, window)] for name in POPULATIONS[:3])
+        unions[flag_column("handled", window)] = received | resolved
+        unions[flag_column("active", window)] = received | resolved | backlog
+    return t.mutate(**unions), [*flags, *unions]
+
+
 def populations(t: ir.Table, window: ReportWindow) -> dict[str, ir.BooleanValue]:
+    """The window's populations: the stored flags when ``t`` has them, else expressions."""
+    names = {name: flag_column(name, window) for name in POPULATIONS}
+    if all(name in t.columns for name in names.values()):
+        return {population: t[name] for population, name in names.items()}
+    return population_exprs(t, window)
+
+
+def population_exprs(t: ir.Table, window: ReportWindow) -> dict[str, ir.BooleanValue]:
     lo, hi = window.epoch_bounds
     received = (t.created_s >= lo) & (t.created_s < hi)
     resolved = t.resolved_s.notnull() & (t.resolved_s >= lo) & (t.resolved_s < hi)
@@ -109,22 +145,74 @@ def _finish(
     return aggregated.select(**columns)
 
 
+def _partials(t: ir.Table, metric: Metric, where: ir.BooleanValue) -> dict[str, ir.Scalar]:
+    """Sums and counts that add up across groups to ``metric`` (any kind but quantile)."""
+    name = metric.name
+    if metric.kind == "count":
+        if metric.column is None:
+            return {name: where.cast("int64").sum()}
+        return {name: t[metric.column].count(where=where)}
+    column = t[metric.column]
+    if metric.kind == "count_true":
+        return {name: (where & column.fill_null(False)).cast("int64").sum()}
+    if metric.kind in ("mean", "rate"):
+        return {
+            f"{name}__sum": column.cast("float64").sum(where=where),
+            f"{name}__n": column.count(where=where),
+        }
+    raise ValueError(f"metric {metric.name}: {metric.kind!r} has no partial aggregates")
+
+
+def _from_partials(p: ir.Table, metric: Metric) -> ir.Scalar:
+    """``metric`` over a group of rows of partials (a mean is the sum over the count)."""
+    if metric.kind in ("count", "count_true"):
+        return p[metric.name].sum().fill_null(0)
+    mean = p[f"{metric.name}__sum"].sum() / p[f"{metric.name}__n"].sum().nullif(0)
+    return mean * 100.0 if metric.kind == "rate" else mean
+
+
+def _rollup(
+    active: ir.Table, metrics: Sequence[Metric], window: ReportWindow, dimensions: Sequence[str]
+) -> ir.Table:
+    """``breakdown`` without quantiles: one pass over the tickets aggregates sums and counts
+    per combination of the dimensions' values (a few thousand rows at most), and every
+    dimension then adds those up: one scan instead of one per dimension."""
+    pops = populations(active, window)
+    partials: dict[str, ir.Scalar] = {}
+    for metric in metrics:
+        partials.update(_partials(active, metric, pops[metric.population]))
+    keys = [dimension for dimension in dimensions if dimension != "overall"]
+    combos = active.group_by(keys).aggregate(**partials) if keys else active.aggregate(**partials)
+    stacked = _stack(combos, dimensions).select("dimension", "value", *partials)
+    totals = {metric.name: _from_partials(stacked, metric) for metric in metrics}
+    return stacked.group_by("dimension", "value").aggregate(**totals)
+
+
+def _stack(t: ir.Table, dimensions: Sequence[str]) -> ir.Table:
+    """``t`` once per dimension, labelled with the dimension and the row's value of it."""
+    parts = []
+    for dimension in dimensions:
+        if dimension == "overall":
+            value = ibis.literal("all")
+        else:
+            value = t[dimension].cast("string").fill_null(NO_VALUE)
+        parts.append(t.mutate(dimension=ibis.literal(dimension), value=value))
+    return ibis.union(*parts) if len(parts) > 1 else parts[0]
+
+
 def breakdown(
     t: ir.Table, metrics: Sequence[Metric], window: ReportWindow, dimensions: Sequence[str]
 ) -> ir.Table:
     """One row per (dimension, value) over the window's active tickets; 'overall' = all."""
     active = t.filter(populations(t, window)["active"])
-    exprs, unpack = aggregations(active, metrics, window)
-    parts = []
-    for dimension in dimensions:
-        if dimension == "overall":
-            grouped = active.aggregate(**exprs).mutate(value=ibis.literal("all"))
-        else:
-            value = active[dimension].cast("string").fill_null(NO_VALUE)
-            grouped = active.group_by(value=value).aggregate(**exprs)
-        grouped = grouped.mutate(dimension=ibis.literal(dimension))
-        parts.append(_finish(grouped, metrics, unpack, ("dimension", "value")))
-    return ibis.union(*parts) if len(parts) > 1 else parts[0]
+    if not any(metric.kind == "quantile" for metric in metrics):
+        return _rollup(active, metrics, window, dimensions)
+    # quantiles do not add up across groups: stack the tickets once per dimension and
+    # aggregate the stack in one grouped pass
+    stacked = _stack(active, dimensions)
+    exprs, unpack = aggregations(stacked, metrics, window)
+    grouped = stacked.group_by("dimension", "value").aggregate(**exprs)
+    return _finish(grouped, metrics, unpack, ("dimension", "value"))
 
 
 def describe(metrics: Sequence[Metric]) -> list[dict[str, object]]:

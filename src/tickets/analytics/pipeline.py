@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 
 from tickets.analytics import driver_store, reporting
@@ -25,7 +26,7 @@ from tickets.analytics.engine import connect_engine
 from tickets.analytics.errors import AnalyticsError
 from tickets.analytics.fingerprint import BackgroundFingerprint
 from tickets.analytics.html_report import render_report
-from tickets.analytics.loader import DataProfile, load_tables, profile
+from tickets.analytics.loader import DataProfile, load_tables, profile_warehouse
 from tickets.analytics.satisfaction import DriverSection, driver_section
 from tickets.analytics.settings import AnalyticsSettings
 from tickets.analytics.windows import WindowError, local_date, resolve_window
@@ -37,6 +38,7 @@ from tickets.utils.timeutil import run_stamp, utc_now
 from tickets.utils.version import code_version
 
 STEPS = 12
+ENRICHED = reporting.ENRICHED_FILE
 
 
 @dataclass
@@ -50,6 +52,31 @@ class RunResult:
     output_dir: Path | None = None
     timings: dict[str, float] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)
+    export: reporting.BackgroundExport | None = None  # tickets_enriched.parquet, being written
+
+
+class RunFolder:
+    """The run's output folder: a hidden staging folder, opened when first needed (so a run
+    that fails its checks writes nothing) and swapped into place by ``commit()``."""
+
+    def __init__(self, target: Path, stack: contextlib.ExitStack) -> None:
+        self.target = target
+        self._stack = stack
+        self._staging: Path | None = None
+
+    @property
+    def staging(self) -> Path:
+        if self._staging is None:
+            self._staging = self._stack.enter_context(atomic_directory(self.target))
+        return self._staging
+
+    def on_close(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` before the staging folder is swapped in or removed."""
+        self._stack.callback(callback)
+
+    def commit(self) -> None:
+        self.staging  # noqa: B018  (an empty run folder is still a run folder)
+        self._stack.close()
 
 
 class StepClock:
@@ -138,14 +165,17 @@ def _context(
 
 
 def _compute(
-    settings: AnalyticsSettings, fingerprint: BackgroundFingerprint, step: StepClock
+    settings: AnalyticsSettings,
+    fingerprint: BackgroundFingerprint,
+    step: StepClock,
+    folder: RunFolder | None,
 ) -> RunResult:
     warehouse = Warehouse.at(settings.warehouse)
     step("starting the engine")
     backend = connect_engine(settings.engine)
     step("reading the warehouse")
     tables = load_tables(backend, warehouse)
-    data = profile(backend, tables.tickets)
+    data = profile_warehouse(backend, tables, warehouse)
     if data.tickets == 0 or data.first_created is None or data.snapshot is None:
         raise AnalyticsError(f"warehouse {warehouse.root} has no tickets with a created_at", 1)
     directory = (
@@ -164,7 +194,18 @@ def _compute(
     except WindowError as err:
         raise AnalyticsError(str(err), 1) from err
     ctx, policies = enrich_context(settings, tables, data, backend)
-    bundle = compute_bundle(backend, tables, ctx, policies, settings, window, step)
+    export: reporting.BackgroundExport | None = None
+
+    def start_export(enriched: ir.Table) -> None:
+        """Write tickets_enriched.parquet while the aggregates run (DuckDB only)."""
+        nonlocal export
+        if folder is None or backend.name != "duckdb":
+            return
+        expr = reporting.enriched_export(enriched, window)
+        export = reporting.BackgroundExport(backend, expr, folder.staging / ENRICHED)
+        folder.on_close(export.close)
+
+    bundle = compute_bundle(backend, tables, ctx, policies, settings, window, step, start_export)
     step("CSAT drivers")
     key = _model_key(settings, fingerprint.result()["sha256"])
     drivers = driver_section(backend, tables, ctx, settings, key)
@@ -175,43 +216,46 @@ def _compute(
     step("rendering the report")
     html = render_report(bundle, drivers, anomalies, context)
     summary = reporting.summary_payload(bundle, drivers, context)
-    return RunResult(bundle, drivers, summary, html, data, backend)
+    return RunResult(bundle, drivers, summary, html, data, backend, export=export)
 
 
 def _write(
-    settings: AnalyticsSettings, result: RunResult, fingerprint: dict[str, Any], step: StepClock
+    settings: AnalyticsSettings,
+    result: RunResult,
+    fingerprint: dict[str, Any],
+    step: StepClock,
+    folder: RunFolder,
 ) -> Path:
-    target = settings.output_dir or settings.outputs_root / "analytics" / run_stamp()
     bundle = result.bundle
-    with atomic_directory(target) as staging:
-        step("writing tickets_enriched.parquet")
-        export = reporting.enriched_export(bundle.enriched, bundle)
-        enriched_rows = reporting.write_enriched(
-            result.backend, export, staging / reporting.ENRICHED_FILE
-        )
-        step("writing tables and report")
-        outputs = reporting.write_bundle(
-            staging, bundle, result.drivers, result.summary, result.html
-        )
-        outputs[reporting.ENRICHED_FILE] = {"rows": enriched_rows}
-        manifest = {
-            "command": "analytics",
-            "created_at": utc_now().isoformat(),
-            "code_version": result.summary["code_version"],
-            "config": settings.resolved_config,
-            "inputs": {
-                "warehouse": str(settings.warehouse),
-                "fingerprint": fingerprint,
-                "anomalies": result.summary.get("anomalies"),
-                "model": result.drivers.model or None,
-            },
-            "data": {"tickets": result.data.tickets, "snapshot": result.summary["snapshot"]},
-            "row_counts": {name: out["rows"] for name, out in outputs.items()},
-            "timings_seconds": result.timings,
-            "cpu_seconds": result.cpu,
-        }
-        write_json_atomic(staging / "manifest.json", manifest)
-    return target
+    staging = folder.staging
+    step("writing tickets_enriched.parquet")
+    if result.export is not None:
+        enriched_rows = result.export.result()
+    else:
+        export = reporting.enriched_export(bundle.enriched, bundle.window)
+        enriched_rows = reporting.write_enriched(result.backend, export, staging / ENRICHED)
+    step("writing tables and report")
+    outputs = reporting.write_bundle(staging, bundle, result.drivers, result.summary, result.html)
+    outputs[ENRICHED] = {"rows": enriched_rows}
+    manifest = {
+        "command": "analytics",
+        "created_at": utc_now().isoformat(),
+        "code_version": result.summary["code_version"],
+        "config": settings.resolved_config,
+        "inputs": {
+            "warehouse": str(settings.warehouse),
+            "fingerprint": fingerprint,
+            "anomalies": result.summary.get("anomalies"),
+            "model": result.drivers.model or None,
+        },
+        "data": {"tickets": result.data.tickets, "snapshot": result.summary["snapshot"]},
+        "row_counts": {name: out["rows"] for name, out in outputs.items()},
+        "timings_seconds": result.timings,
+        "cpu_seconds": result.cpu,
+    }
+    write_json_atomic(staging / "manifest.json", manifest)
+    folder.commit()
+    return folder.target
 
 
 def run_analytics(settings: AnalyticsSettings) -> RunResult:
@@ -219,11 +263,15 @@ def run_analytics(settings: AnalyticsSettings) -> RunResult:
     warehouse = Warehouse.at(settings.warehouse)
     warehouse.require_tickets()
     fingerprint = BackgroundFingerprint(warehouse)
-    with _progress(STEPS) as step:
-        result = _compute(settings, fingerprint, step)
-        result.timings, result.cpu = step.timings, step.cpu
+    with contextlib.ExitStack() as stack, _progress(STEPS) as step:
+        folder = None
         if not settings.dry_run:
-            result.output_dir = _write(settings, result, fingerprint.result(), step)
+            target = settings.output_dir or settings.outputs_root / "analytics" / run_stamp()
+            folder = RunFolder(target, stack)
+        result = _compute(settings, fingerprint, step, folder)
+        result.timings, result.cpu = step.timings, step.cpu
+        if folder is not None:
+            result.output_dir = _write(settings, result, fingerprint.result(), step, folder)
     print_summary(console, result.bundle, result.drivers)
     if result.output_dir is None:
         console.print("[dim]dry run: nothing was written[/]")

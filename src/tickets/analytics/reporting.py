@@ -7,6 +7,7 @@ see a complete run folder.
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,10 @@ from ibis.backends import BaseBackend
 
 from tickets.analytics.comparison import HEADLINE
 from tickets.analytics.compute import Bundle
-from tickets.analytics.metrics import describe, populations
+from tickets.analytics.metrics import describe, population_exprs
 from tickets.analytics.satisfaction import DriverSection
+from tickets.analytics.windows import ReportWindow
+from tickets.data.duck import sql_literal
 from tickets.utils.io import write_json_atomic
 
 TABLES = (
@@ -35,9 +38,9 @@ _INTERNAL = ("created_s", "resolved_s")
 NO_TICKETS = "No tickets in this window: nothing was received, resolved or open."
 
 
-def enriched_export(enriched: ir.Table, bundle: Bundle) -> ir.Table:
+def enriched_export(enriched: ir.Table, window: ReportWindow) -> ir.Table:
     """The window's tickets (received, resolved or open at its end) with drill-down flags."""
-    pops = populations(enriched, bundle.window)
+    pops = population_exprs(enriched, window)
     flagged = enriched.mutate(
         in_received=pops["received"], in_resolved=pops["resolved"], in_backlog=pops["backlog"]
     )
@@ -54,6 +57,44 @@ def write_enriched(backend: BaseBackend, expr: ir.Table, path: Path) -> int:
             for batch in reader:
                 writer.write_batch(batch)
     return int(pq.ParquetFile(path).metadata.num_rows)
+
+
+class BackgroundExport:
+    """Writes the export with DuckDB on a second connection, in a thread, while the caller
+    computes the aggregates and the report (the engine's threads run free of the GIL).
+
+    The expression may only read engine tables visible to every connection of the database
+    (the stored enriched tickets); ``result()`` waits for the file and returns its row count.
+    """
+
+    def __init__(self, backend: BaseBackend, expr: ir.Table, path: Path) -> None:
+        self.path = path
+        query = backend.compile(expr)
+        self._cursor = backend.con.cursor()  # type: ignore[attr-defined]
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export")
+        self._closed = False
+        self._future: Future[None] = self._pool.submit(self._copy, query)
+
+    def _copy(self, query: str) -> None:
+        copy = f"COPY ({query}) TO {sql_literal(str(self.path))} (FORMAT 'parquet')"
+        self._cursor.execute(copy).fetchall()
+
+    def result(self) -> int:
+        try:
+            self._future.result()
+        finally:
+            self.close()
+        return int(pq.ParquetFile(self.path).metadata.num_rows)
+
+    def close(self) -> None:
+        """Stop (if still running) and wait; safe to call more than once."""
+        if self._closed:
+            return
+        self._closed = True
+        if not self._future.done():
+            self._cursor.interrupt()
+        self._pool.shutdown(wait=True)
+        self._cursor.close()
 
 
 def write_table(folder: Path, name: str, frame: pd.DataFrame) -> dict[str, Any]:
