@@ -140,7 +140,10 @@ class Server:
     def start(self, log: Path) -> None:
         command = self._command("--host", "127.0.0.1", "--port", str(self.port))
         handle = open(log, "ab")  # noqa: SIM115 - kept open for the child's lifetime
-        self.process = subprocess.Popen(command, stdout=handle, stderr=handle, env=self._env())
+        # its own process group: kill9() takes the uvicorn workers down with it, as a crash would
+        self.process = subprocess.Popen(
+            command, stdout=handle, stderr=handle, env=self._env(), start_new_session=True
+        )
 
     def wait(self, path: str, deadline_s: float) -> float:
         """Seconds until ``path`` answers 200 (raises after ``deadline_s``)."""
@@ -157,14 +160,28 @@ class Server:
         raise TimeoutError(f"{self.url}{path} not ready after {deadline_s:.0f}s")
 
     def cpu_seconds(self) -> float:
-        """CPU time the server process has used so far (all its threads), from /proc."""
+        """CPU time the server has used so far: its process and every live descendant (the
+        uvicorn workers of ``--workers N``), all threads, from /proc."""
         assert self.process is not None
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        stats: dict[int, tuple[int, float]] = {}  # pid -> (parent pid, CPU seconds)
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:  # the process exited meanwhile
+                continue
+            ticks = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            stats[int(stat.parent.name)] = (int(fields[1]), ticks)
+        tree, grown = {self.process.pid}, True
+        while grown:  # add children until no process's parent is left outside the tree
+            children = {pid for pid, (parent, _) in stats.items() if parent in tree}
+            grown = not children <= tree
+            tree |= children
+        return sum(stats[pid][1] for pid in tree if pid in stats)
 
     def kill9(self) -> None:
+        """SIGKILL the server and every worker process (the whole process group)."""
         assert self.process is not None
-        os.kill(self.process.pid, signal.SIGKILL)
+        os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(30)
 
     def stop(self) -> None:
@@ -174,7 +191,7 @@ class Server:
         try:
             self.process.wait(30)
         except subprocess.TimeoutExpired:
-            self.process.kill()
+            os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(30)
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from tickets.models.ensemble import TicketClassifier, simplex_weights
 from tickets.models.factory import build_classifier, build_member
-from tickets.models.features import FeatureSchemaError
+from tickets.models.features import FeatureSchemaError, as_batch
 from tickets.models.labels import class_weights
 from tickets.models.neural import NeuralTicketClassifier
 
@@ -124,3 +124,26 @@ def test_weights_maximise_validation_macro_f1_with_log_loss_breaking_ties() -> N
     assert by_f1._best_weights(calibrated, codes) == [0.5, 0.5]
     by_loss = TicketClassifier({}, weight_step=0.5, weight_objective="log_loss")
     assert by_loss._best_weights(calibrated, codes) == [1.0, 0.0]
+
+
+@pytest.mark.parametrize("n_labels", [2, 3])
+def test_linear_scores_equal_the_svm_and_the_cached_weights_are_not_saved(n_labels: int) -> None:
+    import pickle
+
+    words = ["printer jam", "vpn down", "mail bounce"][:n_labels]
+    tickets = pd.DataFrame({"subject": words * 6, "body": ["urgent", "today"] * (3 * n_labels)})
+    labels = np.array(["hw", "net", "mail"][:n_labels] * 6)
+    linear = build_member("linear", TINY_PARAMS["linear"], seed=7, max_chars=1000)
+    linear.fit(tickets, labels)
+    batch = as_batch(tickets, 1000)
+    design = linear._design(batch, batch.text_features(linear.vectorizer_))
+    sklearn_scores = linear.svm_.decision_function(design)  # sklearn's own product, as a check
+    ours = linear.decision_function(tickets)
+    expected = (
+        np.column_stack([-sklearn_scores, sklearn_scores]) if n_labels == 2 else sklearn_scores
+    )
+    np.testing.assert_allclose(ours, expected, rtol=1e-6, atol=1e-9)
+    assert "_coef_t_cache" in linear.__dict__
+    loaded = pickle.loads(pickle.dumps(linear))
+    assert "_coef_t_cache" not in loaded.__dict__
+    np.testing.assert_allclose(loaded.decision_function(tickets), ours)

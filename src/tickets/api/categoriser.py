@@ -45,33 +45,37 @@ class ClassifierCategoriser:
     def predict(self, tickets: Sequence[TicketText]) -> list[CategoryPrediction]:
         from tickets.models.predict import predict_tickets
 
-        frame = pd.DataFrame(
-            [{**{c: None for c in COLUMNS}, **_row(t)} for t in tickets], columns=list(COLUMNS)
-        )
+        frame = pd.DataFrame({column: _column(tickets, column) for column in COLUMNS})
         rows = predict_tickets(self.classifier, frame, review_threshold=self.review_threshold)
         return [
             CategoryPrediction(
-                category=str(row.predicted),
-                confidence=float(row.confidence),
-                needs_review=bool(row.needs_review),
-                top=[(str(c), float(p)) for c, p in json.loads(row.top3).items()],
+                category=str(predicted),
+                confidence=float(confidence),
+                needs_review=bool(review),
+                top=[(str(c), float(p)) for c, p in json.loads(top3).items()],
             )
-            for row in rows.itertuples(index=False)
+            for predicted, confidence, review, top3 in zip(
+                rows["predicted"].tolist(),
+                rows["confidence"].tolist(),
+                rows["needs_review"].tolist(),
+                rows["top3"].tolist(),
+                strict=True,
+            )
         ]
 
 
-def _row(ticket: TicketText) -> dict[str, object]:
-    return {
-        "ticket_id": ticket.ticket_id,
-        "subject": ticket.subject,
-        "body": ticket.body,
-        "channel": ticket.channel,
-        "priority": ticket.priority,
-        "queue": ticket.queue,
-        "product": ticket.product,
-        "customer_id": ticket.customer_id,
-        "created_at": pd.Timestamp.now(tz="UTC"),
-    }
+_FROM_TICKET = frozenset(
+    ("ticket_id", "subject", "body", "channel", "priority", "queue", "product", "customer_id")
+)
+
+
+def _column(tickets: Sequence[TicketText], column: str) -> list[object]:
+    """One input column (built column by column: a frame from row dicts costs more per call)."""
+    if column == "created_at":
+        return [pd.Timestamp.now(tz="UTC")] * len(tickets)
+    if column in _FROM_TICKET:
+        return [getattr(ticket, column) for ticket in tickets]
+    return [None] * len(tickets)
 
 
 def load_categoriser(settings: ApiSettings) -> ClassifierCategoriser:

@@ -44,8 +44,8 @@ class ApiSettings(BaseSettings):
     enrichment_timeout_s: float = Field(default=2.0, gt=0)  # slower → stored as pending
     enrichment_batch: int = Field(default=16, ge=1)  # tickets categorised together at most
     enrichment_max_queue: int = Field(default=128, ge=1)  # beyond: answer pending at once
-    enrichment_budget_s: float = Field(default=0.08, gt=0)  # predicted wait above: pending at once
-    enrichment_overload_timeout_s: float = Field(default=0.1, gt=0)  # the wait while shedding
+    enrichment_budget_s: float = Field(default=0.15, gt=0)  # predicted wait above: pending at once
+    enrichment_overload_timeout_s: float = Field(default=0.15, gt=0)  # the wait while shedding
     retry_interval_s: float = Field(default=5.0, gt=0)
     retry_batch: int = Field(default=50, ge=1)
     retry_lease_s: float = Field(default=120.0, gt=0)

@@ -43,9 +43,9 @@ class WorkerSettings:
     retry_max_attempts: int = 10
     retry_min_age_s: float = 10.0  # younger pending tickets are probably still queued
     max_queue: int = 128  # intake answers "pending" at once when this many wait (overload)
-    budget_s: float = 0.08  # ... or when the predicted wait for enrichment exceeds this
+    budget_s: float = 0.15  # ... or when the predicted wait for enrichment exceeds this
     retry_chunk: int = 4  # retried tickets enriched together (small: live tickets wait less)
-    overload_timeout_s: float = 0.1  # the wait for enrichment while intake is shedding load
+    overload_timeout_s: float = 0.15  # the wait for enrichment while intake is shedding load
 
 
 @dataclass

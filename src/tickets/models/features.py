@@ -150,8 +150,8 @@ class FeatureSchema:
                 "columns in the data preset, add them (empty values are allowed), or use a "
                 "model trained without them"
             )
-        if self.uses_created_at:
-            created = frame["created_at"]
+        created = frame["created_at"] if self.uses_created_at else None
+        if created is not None and not pd.api.types.is_datetime64_any_dtype(created):
             parsed = pd.to_datetime(created, errors="coerce", utc=True)
             if parsed.notna().sum() < created.notna().sum():
                 raise FeatureSchemaError(
@@ -168,27 +168,33 @@ class FeatureSchema:
 
     def one_hot(self, frame: pd.DataFrame) -> sp.csr_matrix:
         """One column per known level of each category; unknown or empty values: no column."""
-        codes = self.encode(frame)
-        blocks = [sp.csr_matrix((len(frame), 0), dtype=np.float32)]
-        for column, levels in self.categories.items():
-            code = codes[f"cat_{column}"].to_numpy()
-            rows = np.flatnonzero(code >= 0)
-            ones = np.ones(len(rows), dtype=np.float32)
-            shape = (len(frame), len(levels))
-            blocks.append(sp.csr_matrix((ones, (rows, code[rows])), shape=shape))
-        return sp.hstack(blocks, format="csr")  # type: ignore[no-any-return]
+        rows, columns, offset = [], [], 0
+        for column, code in self._codes(frame).items():
+            known = np.flatnonzero(code >= 0)
+            rows.append(known)
+            columns.append(code[known] + offset)
+            offset += len(self.categories[column])
+        row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.intp)
+        col = np.concatenate(columns) if columns else np.zeros(0, dtype=np.intp)
+        ones = np.ones(len(row), dtype=np.float32)
+        return sp.csr_matrix((ones, (row, col)), shape=(len(frame), offset))
 
-    def encode(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Category codes (-1 = unknown or empty) plus hour and weekday, one row per ticket."""
+    def _codes(self, frame: pd.DataFrame) -> dict[str, np.ndarray]:
+        """Each category column's level codes (-1 = unknown or empty)."""
         out = {}
         for column in self.categories:
             index = self._level_index(column)
             values = frame[column].tolist()
-            out[f"cat_{column}"] = np.fromiter(
+            out[column] = np.fromiter(
                 (-1 if pd.isna(v) else index.get(str(v), -1) for v in values),
                 dtype=np.int32,
                 count=len(values),
             )
+        return out
+
+    def encode(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Category codes (-1 = unknown or empty) plus hour and weekday, one row per ticket."""
+        out = {f"cat_{column}": code for column, code in self._codes(frame).items()}
         encoded = pd.DataFrame(out, index=frame.index)
         if self.uses_created_at:
             encoded = pd.concat([encoded, _time_parts(frame).set_index(frame.index)], axis=1)

@@ -70,6 +70,7 @@ class LinearTicketClassifier(ClassifierMixin, BaseEstimator):
         self.svm_ = LinearSVC(C=self.C, random_state=self.random_state).fit(
             self._design(batch, text), y, sample_weight=class_weights(y, self.class_weight_power)
         )
+        self.__dict__.pop("_coef_t_cache", None)
         self.classes_ = self.svm_.classes_
         return self
 
@@ -87,10 +88,24 @@ class LinearTicketClassifier(ClassifierMixin, BaseEstimator):
     def decision_function(self, X: pd.DataFrame | TicketBatch) -> np.ndarray:
         batch = as_batch(X, self.max_chars)
         design = self._design(batch, batch.text_features(self.vectorizer_))
-        scores = self.svm_.decision_function(design)
-        if scores.ndim == 1:  # two classes: sklearn returns one column
-            scores = np.column_stack([-scores, scores])
-        return scores  # type: ignore[no-any-return]
+        scores = np.asarray(design @ self._coef_t()) + self.svm_.intercept_
+        if scores.shape[1] == 1:  # two classes: one weight vector, for the second class
+            scores = np.column_stack([-scores[:, 0], scores[:, 0]])
+        return scores
+
+    def _coef_t(self) -> np.ndarray:
+        """The SVM's weights transposed and C-ordered, made once per fitted model: scipy copies
+        an F-ordered dense operand (``coef_.T``) on every sparse product, which for 47 classes
+        × 200k features took 23 ms of a one-ticket prediction (0.3 ms without the copy)."""
+        cached = self.__dict__.get("_coef_t_cache")
+        if cached is None:
+            cached = self.__dict__["_coef_t_cache"] = np.ascontiguousarray(self.svm_.coef_.T)
+        return cached  # type: ignore[no-any-return]
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(super().__getstate__())  # a copy: the cache is not saved with the model
+        state.pop("_coef_t_cache", None)
+        return state
 
     def predict_proba(self, X: pd.DataFrame | TicketBatch) -> np.ndarray:
         return softmax(self.proba_scale * self.decision_function(X))
