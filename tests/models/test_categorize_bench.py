@@ -23,6 +23,8 @@ def test_benchmark_writes_a_table_for_every_model(datasets_dir: Path, tmp_path: 
     ]  # fmt: skip
     subprocess.run(command, check=True, capture_output=True, text=True, timeout=600)
     result = json.loads(next(tmp_path.glob("categorize-topics*.json")).read_text())
-    assert [row["model"] for row in result["table"]] == ["linear", "lightgbm", "neural", "ensemble"]
+    # topics runs model=vote: linear, neural and NB-SVM, then their equal-weight vote
+    assert [row["model"] for row in result["table"]] == ["linear", "neural", "nbsvm", "ensemble"]
+    assert result["weights"] == pytest.approx({"linear": 1 / 3, "neural": 1 / 3, "nbsvm": 1 / 3})
     assert result["n_test"] == 60
-    assert set(result["speed"]) == {"lightgbm", "ensemble"}
+    assert set(result["speed"]) == {"ensemble"}  # lightgbm is not trained by this preset

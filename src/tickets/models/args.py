@@ -13,7 +13,7 @@ def parse_train_args(argv: Sequence[str]) -> CommandArgs:
         "Train ticket categorisation models on a labelled file or warehouse; log to MLflow.",
         (
             "train --task categorize data=it_ticket_assignment target=queue model=all",
-            "train --task categorize data=endava_topics model=linear",
+            "train --task categorize data=endava_topics model=vote",
             "train --task categorize --input labelled.csv target=priority model=lightgbm",
         ),
     )

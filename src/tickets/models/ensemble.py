@@ -3,8 +3,10 @@
 :class:`TicketClassifier` wraps one or more member estimators (linear, lightgbm, neural).
 ``fit`` groups rare classes, holds out a validation slice, fits each member on the rest, fits a
 temperature per member, chooses member weights (grid over the simplex: highest held-out
-macro-F1, ties broken by lower log loss; or lowest log loss with ``weight_objective="log_loss"``),
-fits a temperature for the weighted average, then refits the members on all training tickets.
+macro-F1, ties broken by lower log loss; or lowest log loss with ``weight_objective="log_loss"``;
+or equal weights with ``weight_objective="equal"``, which a small validation slice cannot
+overfit), fits a temperature for the weighted average, then refits the members on all training
+tickets.
 A single-member classifier is the calibrated member itself, so every model is reported and
 served the same way. The text, its TF-IDF and the embeddings of a batch are computed once and
 shared by all members.
@@ -66,7 +68,7 @@ def _embedders(members: dict[str, Any]) -> set[str]:
     }
 
 
-WEIGHT_OBJECTIVES = ("macro_f1", "log_loss")
+WEIGHT_OBJECTIVES = ("macro_f1", "log_loss", "equal")
 
 
 def simplex_weights(n_members: int, step: float) -> list[np.ndarray]:
@@ -158,6 +160,8 @@ class TicketClassifier:
         names = list(calibrated)
         if len(names) == 1:
             return [1.0]
+        if self.weight_objective == "equal":
+            return [1.0 / len(names)] * len(names)
         best: tuple[float, float, np.ndarray] | None = None
         for w in simplex_weights(len(names), self.weight_step):
             mixed = sum(wi * calibrated[n] for wi, n in zip(w, names, strict=True))

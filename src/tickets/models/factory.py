@@ -7,6 +7,7 @@ from typing import Any
 from tickets.models.ensemble import TicketClassifier
 from tickets.models.gbm import LightGBMTicketClassifier
 from tickets.models.linear import LinearTicketClassifier
+from tickets.models.nbsvm import NBSVMTicketClassifier
 from tickets.models.neural import NeuralTicketClassifier
 from tickets.models.settings import ModelSettings
 
@@ -14,6 +15,7 @@ MEMBER_CLASSES: dict[str, type] = {
     "linear": LinearTicketClassifier,
     "lightgbm": LightGBMTicketClassifier,
     "neural": NeuralTicketClassifier,
+    "nbsvm": NBSVMTicketClassifier,
 }
 
 

@@ -59,13 +59,7 @@ class LinearTicketClassifier(ClassifierMixin, BaseEstimator):
     def fit(self, X: pd.DataFrame | TicketBatch, y: np.ndarray) -> LinearTicketClassifier:
         batch = as_batch(X, self.max_chars)
         y = np.asarray(y)
-        settings = TextSettings(
-            tuple(self.word_ngrams),  # type: ignore[arg-type]
-            tuple(self.char_ngrams),  # type: ignore[arg-type]
-            self.min_df,
-            self.max_features,
-        )
-        self.vectorizer_, text = settings.fitted(batch)
+        self.vectorizer_, text = TextSettings.of(self).fitted(batch)
         self.schema_ = FeatureSchema.fit(batch.frame, target=None)
         self.svm_ = LinearSVC(C=self.C, random_state=self.random_state).fit(
             self._design(batch, text), y, sample_weight=class_weights(y, self.class_weight_power)

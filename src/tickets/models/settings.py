@@ -9,7 +9,7 @@ from typing import Any
 from tickets.models.labels import RARE_LABEL
 
 MODEL_NAMES = ("linear", "lightgbm", "neural", "ensemble", "all")
-MEMBER_NAMES = ("linear", "lightgbm", "neural")
+MEMBER_NAMES = ("linear", "lightgbm", "neural", "nbsvm")
 REGISTRY_PREFIX = "ticket-categorizer"
 
 

@@ -9,6 +9,7 @@ and a batch computes its features once for all of them. :func:`project` applies 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -68,6 +69,17 @@ class TextSettings:
     char_ngrams: tuple[int, int] = (2, 5)
     min_df: int = 2
     max_features: int = 200_000
+
+    @classmethod
+    def of(cls, estimator: Any) -> TextSettings:
+        """The settings in an estimator's ``word_ngrams``, ``char_ngrams``, ``min_df`` and
+        ``max_features`` parameters."""
+        return cls(
+            tuple(estimator.word_ngrams),  # type: ignore[arg-type]
+            tuple(estimator.char_ngrams),  # type: ignore[arg-type]
+            estimator.min_df,
+            estimator.max_features,
+        )
 
     def for_rows(self, n_rows: int) -> TextSettings:
         """min_df lowered for tiny training sets (under 100 tickets every n-gram counts)."""
