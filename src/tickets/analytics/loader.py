@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import ibis
 import ibis.expr.types as ir
@@ -17,6 +18,9 @@ from ibis.backends import BaseBackend
 from tickets.data.duck import sql_literal
 from tickets.data.warehouse import Warehouse
 from tickets.schemas import TICKET_SCHEMA
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ANALYTICS_COLUMNS = (
     "ticket_id",
@@ -166,18 +170,14 @@ def _profile_keys(
     )
     if groups.empty:
         return DataProfile(0, None, None, None)
-    combos = groups[["queue", "priority"]].drop_duplicates()
-    agents = groups["agent_id"].dropna().unique().tolist()
     latest = [hi for _, hi, _ in instants.values() if hi is not None]
     first_created, last_created, _ = instants["created_at"]
-    return DataProfile(
-        tickets=int(groups["tickets"].sum()),
-        first_created=first_created,
-        last_created=last_created,
-        snapshot=max(latest) if latest else None,
-        combos=[(_none(q), _none(p)) for q, p in combos.itertuples(index=False)],
-        agent_ids=sorted(str(a) for a in agents),
-        has_first_response=instants["first_response_at"][2] > 0,
+    return _from_groups(
+        groups,
+        first_created,
+        last_created,
+        max(latest) if latest else None,
+        instants["first_response_at"][2] > 0,
     )
 
 
@@ -199,16 +199,33 @@ def profile(backend: BaseBackend, tickets: ir.Table) -> DataProfile:
     )
     if groups.empty:
         return DataProfile(0, None, None, None)
+    return _from_groups(
+        groups,
+        _as_utc(groups["first_created"].min()),
+        _as_utc(groups["last_created"].max()),
+        _as_utc(groups["latest"].max()),
+        bool(groups["responded"].sum() > 0),
+    )
+
+
+def _from_groups(
+    groups: pd.DataFrame,
+    first_created: dt.datetime | None,
+    last_created: dt.datetime | None,
+    snapshot: dt.datetime | None,
+    has_first_response: bool,
+) -> DataProfile:
+    """The profile from ticket counts per (queue, priority, agent) and the time range."""
     combos = groups[["queue", "priority"]].drop_duplicates()
     agents = groups["agent_id"].dropna().unique().tolist()
     return DataProfile(
         tickets=int(groups["tickets"].sum()),
-        first_created=_as_utc(groups["first_created"].min()),
-        last_created=_as_utc(groups["last_created"].max()),
-        snapshot=_as_utc(groups["latest"].max()),
+        first_created=first_created,
+        last_created=last_created,
+        snapshot=snapshot,
         combos=[(_none(q), _none(p)) for q, p in combos.itertuples(index=False)],
         agent_ids=sorted(str(a) for a in agents),
-        has_first_response=bool(groups["responded"].sum() > 0),
+        has_first_response=has_first_response,
     )
 
 

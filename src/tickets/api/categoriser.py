@@ -6,6 +6,7 @@ confidence and needs-review rules as ``python main.py categorize``).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -64,9 +65,7 @@ class ClassifierCategoriser:
         ]
 
 
-_FROM_TICKET = frozenset(
-    ("ticket_id", "subject", "body", "channel", "priority", "queue", "product", "customer_id")
-)
+_FROM_TICKET = frozenset(field.name for field in dataclasses.fields(TicketText))
 
 
 def _column(tickets: Sequence[TicketText], column: str) -> list[object]:
