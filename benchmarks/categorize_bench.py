@@ -73,15 +73,18 @@ def _speed(classifier, frame: pd.DataFrame, batch_rows: int, singles: int) -> di
     }
 
 
-def _overrides(name: str, extra: list[str]) -> list[str]:
-    """The dataset's preset, its model preset (``model=all`` unless it names one), ``extra``."""
+def dataset_overrides(name: str, extra: list[str]) -> list[str]:
+    """The dataset's preset, ``extra`` and a model preset: the one ``extra`` names, else the
+    dataset's, else ``model=all``."""
     preset = DATASETS[name]
-    model = [] if any(o.startswith("model=") for o in preset) else ["model=all"]
+    if any(o.startswith("model=") for o in extra):
+        preset = [o for o in preset if not o.startswith("model=")]
+    model = [] if any(o.startswith("model=") for o in [*preset, *extra]) else ["model=all"]
     return [*preset, *model, *extra]
 
 
 def run_dataset(name: str, overrides: list[str], args: argparse.Namespace) -> dict[str, object]:
-    cfg = compose_config(_overrides(name, overrides))
+    cfg = compose_config(dataset_overrides(name, overrides))
     model, train = model_settings(cfg), train_settings(cfg)
     if name == "generated":
         frame = warehouse_tickets(Warehouse.at(args.warehouse))
@@ -101,7 +104,7 @@ def run_dataset(name: str, overrides: list[str], args: argparse.Namespace) -> di
     }
     return {
         "dataset": name,
-        "overrides": _overrides(name, overrides),
+        "overrides": dataset_overrides(name, overrides),
         "rows": len(frame),
         "split": outcome.split.kind,
         "n_train": len(outcome.split.train),

@@ -31,14 +31,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from categorize_bench import DATASETS  # noqa: E402
+from categorize_bench import DATASETS, dataset_overrides  # noqa: E402
 
 from tickets.cli import compose_config  # noqa: E402
-from tickets.models.evaluate import labelled_rows  # noqa: E402
 from tickets.models.factory import build_classifier, output_model  # noqa: E402
 from tickets.models.features import TicketBatch  # noqa: E402
 from tickets.models.settings import ModelSettings  # noqa: E402
-from tickets.models.splits import split_tickets  # noqa: E402
+from tickets.models.train import split_labelled  # noqa: E402
 from tickets.tasks.categorize_inputs import model_settings, read_tickets, train_settings  # noqa: E402
 
 
@@ -46,17 +45,12 @@ def training_part(
     dataset: str, overrides: list[str], limit: int = 0
 ) -> tuple[ModelSettings, TicketBatch, np.ndarray]:
     """The model settings and the training part of categorize_bench.py's split of ``dataset``."""
-    preset = DATASETS[dataset]
-    if any(o.startswith("model=") for o in overrides):  # the variant's model preset wins
-        preset = [o for o in preset if not o.startswith("model=")]
-    cfg = compose_config([*preset, *overrides])
-    model, train = model_settings(cfg), train_settings(cfg)
+    cfg = compose_config(dataset_overrides(dataset, overrides))
+    model = model_settings(cfg)
     frame = read_tickets(cfg, None).frame
     if limit:
         frame = frame.head(limit)
-    tickets, labels, _ = labelled_rows(frame, model.target)
-    tickets = tickets.drop(columns=[model.target])
-    split = split_tickets(tickets, labels, train.test_size, model.seed, train.split)
+    tickets, labels, split, _ = split_labelled(frame, model, train_settings(cfg))
     return model, TicketBatch(tickets, model.max_chars).take(split.train), labels[split.train]
 
 

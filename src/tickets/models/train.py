@@ -61,13 +61,22 @@ def data_fingerprint(tickets: pd.DataFrame, labels: np.ndarray) -> str:
     return digest.hexdigest()
 
 
+def split_labelled(
+    frame: pd.DataFrame, model: ModelSettings, train: TrainSettings
+) -> tuple[pd.DataFrame, np.ndarray, Split, int]:
+    """The labelled tickets (target column dropped), their labels, the train / test split and
+    how many rows had no label."""
+    tickets, labels, unlabelled = labelled_rows(frame, model.target)
+    tickets = tickets.drop(columns=[model.target])
+    split = split_tickets(tickets, labels, train.test_size, model.seed, train.split)
+    return tickets, labels, split, unlabelled
+
+
 def fit_and_evaluate(
     frame: pd.DataFrame, model: ModelSettings, train: TrainSettings
 ) -> TrainingOutcome:
     """Split the labelled tickets, fit the classifier, score every output model and the baseline."""
-    tickets, labels, unlabelled = labelled_rows(frame, model.target)
-    tickets = tickets.drop(columns=[model.target])
-    split = split_tickets(tickets, labels, train.test_size, model.seed, train.split)
+    tickets, labels, split, unlabelled = split_labelled(frame, model, train)
     batch = TicketBatch(tickets, model.max_chars)
     classifier = build_classifier(model)
     started = time.perf_counter()
